@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * `voxgate`: the server and its operator tools, one executable.
+ */
+import { Command, CommanderError } from 'commander';
+import { isVoxgateError } from '../errors/index.js';
+import { registerAdminCredentials } from './admin-credentials-command.js';
+import { registerServe } from './serve-command.js';
+
+const program = new Command('voxgate')
+  .description('Voxgate: self-hosted Identity Store, Voice ID and speech assessment APIs')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServe(program);
+const admin = program
+  .command('admin')
+  .description('operator commands on a data directory (work while the server runs)');
+registerAdminCredentials(admin);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  if (isVoxgateError(e)) {
+    process.stderr.write(`voxgate: ${e.definition.name}: ${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`voxgate: ${(e as Error).message}\n`);
+  process.exit(1);
+}

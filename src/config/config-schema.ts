@@ -1,0 +1,170 @@
+/**
+ * Every configuration option, defined once: its type, default (with the unit in the name), the
+ * flag and environment variable that set it, and what it means. `loadConfig` reads defaults,
+ * then the optional JSON file, then the environment, then flags; docs/configuration.md is
+ * generated from this table.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export type OptionType = 'int' | 'string' | 'log-level';
+
+export interface OptionSpec {
+  readonly type: OptionType;
+  readonly flag: string;
+  readonly env: string;
+  /** A function when the default depends on other options or the environment. */
+  readonly default:
+    | string
+    | number
+    | ((partial: Readonly<Record<string, unknown>>) => string | number | undefined)
+    | undefined;
+  readonly defaultText: string;
+  readonly description: string;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The default data directory: `$VOXGATE_DATA_DIR`, else `$XDG_DATA_HOME/voxgate`, else `~/.local/share/voxgate`. */
+export function defaultDataDir(): string {
+  const xdg = process.env.XDG_DATA_HOME;
+  return path.join(
+    xdg && xdg.length > 0 ? xdg : path.join(os.homedir(), '.local', 'share'),
+    'voxgate',
+  );
+}
+
+export const CONFIG_OPTIONS = {
+  port: {
+    type: 'int',
+    flag: '--port <n>',
+    env: 'VOXGATE_PORT',
+    default: 8080,
+    defaultText: '8080',
+    min: 0,
+    max: 65535,
+    description:
+      'TCP port to listen on; 0 picks a free port (the `listening` line on stdout tells which).',
+  },
+  host: {
+    type: 'string',
+    flag: '--host <address>',
+    env: 'VOXGATE_HOST',
+    default: '127.0.0.1',
+    defaultText: '127.0.0.1',
+    description: 'Address to listen on; `0.0.0.0` to accept connections from other machines.',
+  },
+  dataDir: {
+    type: 'string',
+    flag: '--data-dir <dir>',
+    env: 'VOXGATE_DATA_DIR',
+    default: () => defaultDataDir(),
+    defaultText: '`$XDG_DATA_HOME/voxgate` or `~/.local/share/voxgate`',
+    description:
+      'Directory for the SQLite database, the master key and local blobs; created if missing.',
+  },
+  databaseUrl: {
+    type: 'string',
+    flag: '--database-url <url>',
+    env: 'VOXGATE_DATABASE_URL',
+    default: (p) => `sqlite:${path.join(String(p.dataDir), 'voxgate.db')}`,
+    defaultText: '`sqlite:<data-dir>/voxgate.db`',
+    description:
+      'Storage: `sqlite:<path>` (embedded, WAL) or `postgres://user@host:port/database`.',
+  },
+  masterKey: {
+    type: 'string',
+    flag: '--master-key <base64>',
+    env: 'VOXGATE_MASTER_KEY',
+    default: undefined,
+    defaultText: 'generated into `<data-dir>/master.key`',
+    description:
+      'Base64 of 32 bytes sealing stored secrets (access key secrets, admin token). Give every node of one deployment the same key.',
+  },
+  logLevel: {
+    type: 'log-level',
+    flag: '--log-level <level>',
+    env: 'VOXGATE_LOG_LEVEL',
+    default: 'info',
+    defaultText: 'info',
+    description: `Log level of the JSON logs on stderr: ${LOG_LEVELS.join(', ')}.`,
+  },
+  maxAwsBodyBytes: {
+    type: 'int',
+    flag: '--max-aws-body-bytes <n>',
+    env: 'VOXGATE_MAX_AWS_BODY_BYTES',
+    default: 1_048_576,
+    defaultText: '1048576 (1 MiB)',
+    min: 1024,
+    description:
+      'Largest request body of the AWS JSON APIs; larger bodies are refused with RequestEntityTooLargeException.',
+  },
+  maxAdminBodyBytes: {
+    type: 'int',
+    flag: '--max-admin-body-bytes <n>',
+    env: 'VOXGATE_MAX_ADMIN_BODY_BYTES',
+    default: 65_536,
+    defaultText: '65536',
+    min: 1024,
+    description: 'Largest request body of the admin API.',
+  },
+  sigv4ClockSkewSeconds: {
+    type: 'int',
+    flag: '--sigv4-clock-skew-seconds <n>',
+    env: 'VOXGATE_SIGV4_CLOCK_SKEW_SECONDS',
+    default: 300,
+    defaultText: '300',
+    min: 1,
+    max: 86_400,
+    description: "How far a signed request's x-amz-date may be from the server's clock.",
+  },
+  requestTimeoutMs: {
+    type: 'int',
+    flag: '--request-timeout-ms <n>',
+    env: 'VOXGATE_REQUEST_TIMEOUT_MS',
+    default: 120_000,
+    defaultText: '120000',
+    min: 1000,
+    description: 'A request that has not been received completely within this time is cut off.',
+  },
+  socketIdleTimeoutMs: {
+    type: 'int',
+    flag: '--socket-idle-timeout-ms <n>',
+    env: 'VOXGATE_SOCKET_IDLE_TIMEOUT_MS',
+    default: 60_000,
+    defaultText: '60000',
+    min: 1000,
+    description:
+      'A connection on which nothing moves for this long is closed (stalled or abandoned clients).',
+  },
+  shutdownTimeoutMs: {
+    type: 'int',
+    flag: '--shutdown-timeout-ms <n>',
+    env: 'VOXGATE_SHUTDOWN_TIMEOUT_MS',
+    default: 30_000,
+    defaultText: '30000',
+    min: 0,
+    description:
+      'On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits anyway.',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export type ConfigKey = keyof typeof CONFIG_OPTIONS;
+
+/** The effective configuration, frozen at start-up. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly masterKey: string | undefined;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly maxAwsBodyBytes: number;
+  readonly maxAdminBodyBytes: number;
+  readonly sigv4ClockSkewSeconds: number;
+  readonly requestTimeoutMs: number;
+  readonly socketIdleTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+}

@@ -1,0 +1,24 @@
+/**
+ * The error catalog: every error Voxgate can return, defined once. Domain code throws
+ * `voxError(catalog.X, params)`; each protocol has one renderer; `docs/errors.md` is generated
+ * from this (`npm run generate`) and a test fails when it is stale.
+ */
+import type { ErrorDefinition } from './error-definition.js';
+import { adminErrors } from './catalog/admin.js';
+import { awsJsonErrors } from './catalog/aws-json.js';
+import { identityStoreErrors } from './catalog/identitystore.js';
+import { speechErrors } from './catalog/speech.js';
+import { voiceIdErrors } from './catalog/voiceid.js';
+
+export const catalog = Object.freeze({
+  ...awsJsonErrors,
+  ...identityStoreErrors,
+  ...voiceIdErrors,
+  ...speechErrors,
+  ...adminErrors,
+});
+
+export type CatalogId = keyof typeof catalog;
+
+/** Every definition, in catalog order. */
+export const allErrors: readonly ErrorDefinition[] = Object.values(catalog);

@@ -1,0 +1,9 @@
+/**
+ * Sealing of stored secrets under the master key.
+ *
+ * ### Examples
+ * ```ts
+ * const box = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
+ * ```
+ */
+export { SecretBox, loadMasterKey } from './secret-box.js';

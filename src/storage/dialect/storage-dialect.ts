@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../database.js';
+
+/**
+ * What differs between the databases, as capabilities rather than names (STYLE §8): repository
+ * code asks `capabilities.supportsSkipLocked`, never which database it is on.
+ */
+export interface StorageCapabilities {
+  readonly supportsSkipLocked: boolean;
+  readonly supportsReturning: boolean;
+}
+
+export interface StorageDialect {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly db: Kysely<Database>;
+  readonly capabilities: StorageCapabilities;
+  /** Whether a driver error is a unique-constraint violation (mapped to domain conflicts). */
+  isUniqueViolation(error: unknown): boolean;
+  /** A description safe to log: no password. */
+  readonly description: string;
+}

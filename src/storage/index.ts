@@ -1,0 +1,13 @@
+/**
+ * Storage: Kysely over SQLite (embedded default) or PostgreSQL, one migration set.
+ *
+ * ### Examples
+ * ```ts
+ * const { dialect } = await openStorage('sqlite:/var/lib/voxgate/voxgate.db');
+ * const credentials = new CredentialStore(dialect);
+ * ```
+ */
+export { openStorage, connectByUrl, UnsupportedDatabaseUrl } from './open-storage.js';
+export { migrateToLatest, type MigrationReport } from './migrate.js';
+export type { StorageDialect, StorageCapabilities } from './dialect/storage-dialect.js';
+export { CredentialStore, type AccessKeyRow, type ServerSecretRow } from './credential-store.js';

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-access-keys-and-server-secrets.js';
+
+/** Every migration, in order. Names are fixed forever once released. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-access-keys-and-server-secrets': m0001,
+};

@@ -1,0 +1,28 @@
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { VoiceIDClient } from '@aws-sdk/client-voice-id';
+import type { ServerProcess } from './server-process.js';
+
+export interface ClientCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+const common = (server: ServerProcess, credentials: ClientCredentials) => ({
+  endpoint: server.url,
+  region: 'us-east-1',
+  credentials,
+  // One attempt: tests assert on the first answer, retries would hide it.
+  maxAttempts: 1,
+});
+
+export const identityStoreClient = (
+  server: ServerProcess,
+  credentials: ClientCredentials,
+  extra: Record<string, unknown> = {},
+): IdentitystoreClient => new IdentitystoreClient({ ...common(server, credentials), ...extra });
+
+export const voiceIdClient = (
+  server: ServerProcess,
+  credentials: ClientCredentials,
+  extra: Record<string, unknown> = {},
+): VoiceIDClient => new VoiceIDClient({ ...common(server, credentials), ...extra });
