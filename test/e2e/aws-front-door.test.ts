@@ -5,12 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type {
-  IdentitystoreServiceException} from '@aws-sdk/client-identitystore';
-import {
-  DescribeUserCommand,
-  ListUsersCommand,
-} from '@aws-sdk/client-identitystore';
+import type { IdentitystoreServiceException } from '@aws-sdk/client-identitystore';
+import { DescribeUserCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
 import { DescribeDomainCommand, ListDomainsCommand } from '@aws-sdk/client-voice-id';
 import {
   identityStoreClient,

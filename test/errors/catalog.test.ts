@@ -57,7 +57,6 @@ const seed = (name: string): string =>
   readFileSync(path.join(sharedDir ?? '', 'seeds', name), 'utf8');
 const listing = (): string => readFileSync(path.join(repoRoot, 'docs', 'errors.md'), 'utf8');
 
-
 test(
   'every speech seed row is in the catalog and the listing verbatim',
   { skip: !sharedDir && 'no ../shared' },

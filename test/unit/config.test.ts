@@ -19,7 +19,10 @@ test('defaults: SQLite in the data directory, port 8080, loopback', () => {
 
 test('precedence: flag > environment > file > default', () => {
   const dataDir = dir();
-  writeFileSync(path.join(dataDir, 'voxgate.json'), JSON.stringify({ port: 1111, logLevel: 'debug', maxAwsBodyBytes: 4096 }));
+  writeFileSync(
+    path.join(dataDir, 'voxgate.json'),
+    JSON.stringify({ port: 1111, logLevel: 'debug', maxAwsBodyBytes: 4096 }),
+  );
   const env = { VOXGATE_PORT: '2222', VOXGATE_LOG_LEVEL: 'warn' };
   const c = loadConfig({ flags: { dataDir, port: '3333' }, env });
   assert.equal(c.port, 3333);
@@ -31,7 +34,10 @@ test('precedence: flag > environment > file > default', () => {
 
 test('the data directory from the environment locates the file and the database', () => {
   const dataDir = dir();
-  const c = loadConfig({ flags: {}, env: { VOXGATE_DATA_DIR: dataDir, VOXGATE_DATABASE_URL: 'postgres://u@h/db' } });
+  const c = loadConfig({
+    flags: {},
+    env: { VOXGATE_DATA_DIR: dataDir, VOXGATE_DATABASE_URL: 'postgres://u@h/db' },
+  });
   assert.equal(c.dataDir, dataDir);
   assert.equal(c.databaseUrl, 'postgres://u@h/db');
 });
@@ -49,11 +55,28 @@ function invalid(fn: () => unknown): string {
 
 test('bad values name the option and where they came from', () => {
   const dataDir = dir();
-  assert.match(invalid(() => loadConfig({ flags: { dataDir, port: '70000' }, env: {} })), /port from flag --port: must be <= 65535/);
-  assert.match(invalid(() => loadConfig({ flags: { dataDir }, env: { VOXGATE_LOG_LEVEL: 'loud' } })), /logLevel from environment variable VOXGATE_LOG_LEVEL: expected one of/);
+  assert.match(
+    invalid(() => loadConfig({ flags: { dataDir, port: '70000' }, env: {} })),
+    /port from flag --port: must be <= 65535/,
+  );
+  assert.match(
+    invalid(() => loadConfig({ flags: { dataDir }, env: { VOXGATE_LOG_LEVEL: 'loud' } })),
+    /logLevel from environment variable VOXGATE_LOG_LEVEL: expected one of/,
+  );
   writeFileSync(path.join(dataDir, 'voxgate.json'), '{"prot": 1}');
-  assert.match(invalid(() => loadConfig({ flags: { dataDir }, env: {} })), /prot from config file .*unknown option/);
+  assert.match(
+    invalid(() => loadConfig({ flags: { dataDir }, env: {} })),
+    /prot from config file .*unknown option/,
+  );
   writeFileSync(path.join(dataDir, 'voxgate.json'), '{nope');
-  assert.match(invalid(() => loadConfig({ flags: { dataDir }, env: {} })), /not valid JSON/);
-  assert.match(invalid(() => loadConfig({ flags: { dataDir }, env: {}, configFile: path.join(dataDir, 'missing.json') })), /cannot read the file/);
+  assert.match(
+    invalid(() => loadConfig({ flags: { dataDir }, env: {} })),
+    /not valid JSON/,
+  );
+  assert.match(
+    invalid(() =>
+      loadConfig({ flags: { dataDir }, env: {}, configFile: path.join(dataDir, 'missing.json') }),
+    ),
+    /cannot read the file/,
+  );
 });

@@ -7,6 +7,10 @@ import { repoRoot } from '../support/shared-dir.js';
 
 for (const [file, render] of Object.entries(GENERATED_DOCS)) {
   test(`${file} is current (npm run generate)`, () => {
-    assert.equal(readFileSync(path.join(repoRoot, file), 'utf8'), render(), `${file} is stale: run \`npm run generate\``);
+    assert.equal(
+      readFileSync(path.join(repoRoot, file), 'utf8'),
+      render(),
+      `${file} is stale: run \`npm run generate\``,
+    );
   });
 }

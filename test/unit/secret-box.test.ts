@@ -13,11 +13,17 @@ test('sealed secrets open with the same key and purpose only', () => {
   assert.notEqual(sealed, box.seal('s3cr3t-value', 'access-key:AKIA1'), 'a fresh IV each time');
   assert.equal(box.open(sealed, 'access-key:AKIA1'), 's3cr3t-value');
   assert.throws(() => box.open(sealed, 'access-key:AKIA2'), 'bound to its purpose');
-  assert.throws(() => new SecretBox(randomBytes(32)).open(sealed, 'access-key:AKIA1'), 'another key fails');
+  assert.throws(
+    () => new SecretBox(randomBytes(32)).open(sealed, 'access-key:AKIA1'),
+    'another key fails',
+  );
   const [v, iv, tag, body] = sealed.split('.');
   const flipped = Buffer.from(body!, 'base64url');
   flipped[0] = flipped[0]! ^ 1;
-  assert.throws(() => box.open([v, iv, tag, flipped.toString('base64url')].join('.'), 'access-key:AKIA1'), 'tampering detected');
+  assert.throws(
+    () => box.open([v, iv, tag, flipped.toString('base64url')].join('.'), 'access-key:AKIA1'),
+    'tampering detected',
+  );
 });
 
 test('the master key file is created once with mode 0600', () => {
