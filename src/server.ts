@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AccessKeys, AdminToken } from './credentials/index.js';
+import type { IdentityStore } from './identitystore/index.js';
 import { catalog, voxError } from './errors/index.js';
 import { adminDoor } from './protocols/admin/admin-door.js';
 import { awsJsonDoor, type AwsService } from './protocols/aws-json/index.js';
@@ -20,6 +21,7 @@ export interface ServerDeps {
   readonly logger: FastifyBaseLogger;
   readonly accessKeys: AccessKeys;
   readonly adminToken: AdminToken;
+  readonly identityStore: IdentityStore;
   readonly awsServices: readonly AwsService[];
   readonly readiness: readonly ReadinessCheck[];
   readonly limits: {
@@ -89,6 +91,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     prefix: '/admin/v1',
     accessKeys: deps.accessKeys,
     adminToken: deps.adminToken,
+    identityStore: deps.identityStore,
     maxBodyBytes: deps.limits.maxAdminBodyBytes,
   });
   await app.register(awsJsonDoor, {

@@ -1,23 +1,7 @@
 import type { Command } from 'commander';
 import { catalog, voxError } from '../errors/index.js';
-import { openRuntime, type Runtime } from '../runtime/open-runtime.js';
-import { configFromOptions, withStorageOptions } from './common-options.js';
-
-async function withRuntime<T>(
-  options: Record<string, unknown>,
-  work: (runtime: Runtime) => Promise<T>,
-): Promise<T> {
-  const runtime = await openRuntime(configFromOptions(options));
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
-
-function print(json: boolean, value: unknown, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
-}
+import { withStorageOptions } from './common-options.js';
+import { print, withRuntime } from './with-runtime.js';
 
 /** `voxgate admin credentials [show|create|list|revoke]`. Works while the server runs on the same data. */
 export function registerAdminCredentials(admin: Command): void {

@@ -1,26 +1,41 @@
-import type { Command } from 'commander';
-import { loadConfig, type Config, type ConfigKey } from '../config/index.js';
+import { Option, type Command } from 'commander';
+import { CONFIG_OPTIONS, loadConfig, type Config, type ConfigKey } from '../config/index.js';
+
+/** commander's attribute name of each option's flag → the config key it sets. */
+const ATTRIBUTE_TO_KEY = new Map<string, ConfigKey>(
+  (Object.keys(CONFIG_OPTIONS) as ConfigKey[]).map((key) => [
+    new Option(CONFIG_OPTIONS[key].flag).attributeName(),
+    key,
+  ]),
+);
+
+const STORAGE_KEYS: readonly ConfigKey[] = ['dataDir', 'databaseUrl', 'masterKey'];
+
+function addConfigOption(command: Command, key: ConfigKey): void {
+  const spec = CONFIG_OPTIONS[key];
+  command.addOption(
+    new Option(spec.flag, `${spec.description} (env ${spec.env}; default ${spec.defaultText})`),
+  );
+}
+
+/** Every configuration option as a flag (generated from the option table, so they never drift). */
+export function withAllConfigOptions(command: Command): Command {
+  for (const key of Object.keys(CONFIG_OPTIONS) as ConfigKey[]) addConfigOption(command, key);
+  return command.option('--config <file>', 'JSON config file (env VOXGATE_CONFIG)');
+}
 
 /** The storage options every command that opens the data directory takes. */
 export function withStorageOptions(command: Command): Command {
-  return command
-    .option('--data-dir <dir>', 'data directory (env VOXGATE_DATA_DIR)')
-    .option('--database-url <url>', 'sqlite:<path> or postgres://… (env VOXGATE_DATABASE_URL)')
-    .option('--master-key <base64>', 'master key sealing stored secrets (env VOXGATE_MASTER_KEY)')
-    .option('--config <file>', 'JSON config file (env VOXGATE_CONFIG)');
+  for (const key of STORAGE_KEYS) addConfigOption(command, key);
+  return command.option('--config <file>', 'JSON config file (env VOXGATE_CONFIG)');
 }
 
-/** Config from commander's parsed options (camelCase keys) plus the environment. */
+/** Config from commander's parsed options plus the environment. */
 export function configFromOptions(options: Readonly<Record<string, unknown>>): Config {
   const flags: Partial<Record<ConfigKey, string | number>> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (
-      key !== 'config' &&
-      key !== 'json' &&
-      (typeof value === 'string' || typeof value === 'number')
-    ) {
-      flags[key as ConfigKey] = value;
-    }
+  for (const [attribute, value] of Object.entries(options)) {
+    const key = ATTRIBUTE_TO_KEY.get(attribute);
+    if (key && (typeof value === 'string' || typeof value === 'number')) flags[key] = value;
   }
   return loadConfig({
     flags,

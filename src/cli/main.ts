@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isVoxgateError } from '../errors/index.js';
 import { registerAdminCredentials } from './admin-credentials-command.js';
+import { registerAdminIdentityStore } from './admin-identitystore-command.js';
 import { registerServe } from './serve-command.js';
 
 const program = new Command('voxgate')
@@ -17,6 +18,7 @@ const admin = program
   .command('admin')
   .description('operator commands on a data directory (work while the server runs)');
 registerAdminCredentials(admin);
+registerAdminIdentityStore(admin);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,29 +2,18 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { ensureFirstStart } from '../credentials/index.js';
 import { openRuntime } from '../runtime/open-runtime.js';
-import { identityStoreService, voiceIdService } from '../protocols/aws-json/aws-services.js';
+import { voiceIdService } from '../protocols/aws-json/aws-services.js';
+import { identityStoreService } from '../protocols/aws-json/identitystore/identitystore-service.js';
 import { buildServer } from '../server.js';
-import { configFromOptions, withStorageOptions } from './common-options.js';
+import { configFromOptions, withAllConfigOptions } from './common-options.js';
 
 export function registerServe(program: Command): void {
-  withStorageOptions(
+  withAllConfigOptions(
     program
       .command('serve')
       .description(
         'Run the server with embedded defaults (SQLite in the data directory); prints {"event":"listening","port":N} on stdout when ready',
-      )
-      .option('--port <n>', 'TCP port, 0 for any free port (env VOXGATE_PORT)')
-      .option('--host <address>', 'listen address (env VOXGATE_HOST)')
-      .option(
-        '--log-level <level>',
-        'fatal|error|warn|info|debug|trace|silent (env VOXGATE_LOG_LEVEL)',
-      )
-      .option('--max-aws-body-bytes <n>', 'largest AWS JSON request body')
-      .option('--max-admin-body-bytes <n>', 'largest admin API request body')
-      .option('--sigv4-clock-skew-seconds <n>', 'accepted SigV4 clock skew')
-      .option('--request-timeout-ms <n>', 'time limit to receive a request')
-      .option('--socket-idle-timeout-ms <n>', 'close connections idle this long')
-      .option('--shutdown-timeout-ms <n>', 'time in-flight requests get on SIGTERM'),
+      ),
   ).action(async (options: Record<string, unknown>) => {
     await serve(options);
   });
@@ -60,7 +49,8 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     logger,
     accessKeys: runtime.accessKeys,
     adminToken: runtime.adminToken,
-    awsServices: [identityStoreService(), voiceIdService()],
+    identityStore: runtime.identityStore,
+    awsServices: [identityStoreService(runtime.identityStore), voiceIdService()],
     readiness: [{ name: 'storage', check: () => runtime.credentialStore.ping() }],
     limits: config,
   });

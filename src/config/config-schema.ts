@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
-export type OptionType = 'int' | 'string' | 'log-level';
+export type OptionType = 'int' | 'string' | 'bool' | 'log-level';
 
 export interface OptionSpec {
   readonly type: OptionType;
@@ -139,6 +139,62 @@ export const CONFIG_OPTIONS = {
     description:
       'A connection on which nothing moves for this long is closed (stalled or abandoned clients).',
   },
+  identityStoreAutoCreate: {
+    type: 'bool',
+    flag: '--identitystore-auto-create <bool>',
+    env: 'VOXGATE_IDENTITYSTORE_AUTO_CREATE',
+    default: 'false',
+    defaultText: 'false',
+    description:
+      'Create an unknown `d-` identity store on first use (as moto and LocalStack do) instead of answering ResourceNotFoundException.',
+  },
+  identityStoreUniqueEmails: {
+    type: 'bool',
+    flag: '--identitystore-unique-emails <bool>',
+    env: 'VOXGATE_IDENTITYSTORE_UNIQUE_EMAILS',
+    default: 'true',
+    defaultText: 'true',
+    description:
+      "Whether a user's emails.value must be unique in its identity store (case-insensitive).",
+  },
+  identityStoreUpdateRetries: {
+    type: 'int',
+    flag: '--identitystore-update-retries <n>',
+    env: 'VOXGATE_IDENTITYSTORE_UPDATE_RETRIES',
+    default: 5,
+    defaultText: '5',
+    min: 0,
+    max: 100,
+    description:
+      'How often an update that lost an optimistic-concurrency race is re-applied before ConflictException CONCURRENT_MODIFICATION.',
+  },
+  identityStoreMaxUsers: {
+    type: 'int',
+    flag: '--identitystore-max-users <n>',
+    env: 'VOXGATE_IDENTITYSTORE_MAX_USERS',
+    default: 1_000_000,
+    defaultText: '1000000',
+    min: 1,
+    description: 'Users per identity store (ServiceQuotaExceededException beyond).',
+  },
+  identityStoreMaxGroups: {
+    type: 'int',
+    flag: '--identitystore-max-groups <n>',
+    env: 'VOXGATE_IDENTITYSTORE_MAX_GROUPS',
+    default: 100_000,
+    defaultText: '100000',
+    min: 1,
+    description: 'Groups per identity store.',
+  },
+  identityStoreMaxGroupsPerUser: {
+    type: 'int',
+    flag: '--identitystore-max-groups-per-user <n>',
+    env: 'VOXGATE_IDENTITYSTORE_MAX_GROUPS_PER_USER',
+    default: 1000,
+    defaultText: '1000',
+    min: 1,
+    description: 'Group memberships per user.',
+  },
   shutdownTimeoutMs: {
     type: 'int',
     flag: '--shutdown-timeout-ms <n>',
@@ -167,4 +223,10 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly socketIdleTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly identityStoreAutoCreate: boolean;
+  readonly identityStoreUniqueEmails: boolean;
+  readonly identityStoreUpdateRetries: number;
+  readonly identityStoreMaxUsers: number;
+  readonly identityStoreMaxGroups: number;
+  readonly identityStoreMaxGroupsPerUser: number;
 }

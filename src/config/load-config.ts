@@ -22,7 +22,7 @@ function parseValue(
   spec: OptionSpec,
   raw: unknown,
   origin: string,
-): string | number {
+): string | number | boolean {
   const fail = (detail: string): never => {
     throw voxError(catalog.InvalidConfiguration, { key, origin, detail });
   };
@@ -42,6 +42,10 @@ function parseValue(
     case 'string':
       if (typeof raw !== 'string' || raw.length === 0) return fail('expected a non-empty string');
       return raw;
+    case 'bool':
+      if (raw === true || raw === 'true' || raw === '1') return true;
+      if (raw === false || raw === 'false' || raw === '0') return false;
+      return fail(`expected true or false, got ${JSON.stringify(raw)}`);
     case 'log-level':
       if (typeof raw !== 'string' || !(LOG_LEVELS as readonly string[]).includes(raw)) {
         return fail(`expected one of ${LOG_LEVELS.join(', ')}`);
@@ -134,7 +138,8 @@ export function loadConfig(sources: ConfigSources): Config {
     if (chosen) {
       values[key] = parseValue(key, spec, chosen.raw, chosen.origin);
     } else {
-      values[key] = typeof spec.default === 'function' ? spec.default(values) : spec.default;
+      const d = typeof spec.default === 'function' ? spec.default(values) : spec.default;
+      values[key] = d === undefined ? undefined : parseValue(key, spec, d, 'default');
     }
   }
   values.dataDir = path.resolve(String(values.dataDir));

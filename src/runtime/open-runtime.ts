@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import { AccessKeys, AdminToken } from '../credentials/index.js';
 import { catalog, voxError } from '../errors/index.js';
-import { SecretBox, loadMasterKey } from '../secrets/index.js';
+import { IdentityStore, PageTokens } from '../identitystore/index.js';
+import { SecretBox, deriveKey, loadMasterKey } from '../secrets/index.js';
 import {
   CredentialStore,
+  IdentityStoreRepository,
   UnsupportedDatabaseUrl,
   openStorage,
   type MigrationReport,
@@ -19,14 +21,15 @@ export interface Runtime {
   readonly credentialStore: CredentialStore;
   readonly accessKeys: AccessKeys;
   readonly adminToken: AdminToken;
+  readonly identityStore: IdentityStore;
   close(): Promise<void>;
 }
 
 export async function openRuntime(config: Config): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  let box: SecretBox;
+  let masterKey: Buffer;
   try {
-    box = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
+    masterKey = loadMasterKey(config.dataDir, config.masterKey);
   } catch (e) {
     throw voxError(catalog.InvalidConfiguration, {
       key: 'masterKey',
@@ -47,6 +50,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     }
     throw e;
   }
+  const box = new SecretBox(masterKey);
   const credentialStore = new CredentialStore(opened.dialect);
   return {
     config,
@@ -55,6 +59,18 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     credentialStore,
     accessKeys: new AccessKeys(credentialStore, box),
     adminToken: new AdminToken(credentialStore, box),
+    identityStore: new IdentityStore(
+      new IdentityStoreRepository(opened.dialect),
+      new PageTokens(deriveKey(masterKey, 'voxgate/identitystore-page-tokens/v1')),
+      {
+        autoCreateStores: config.identityStoreAutoCreate,
+        uniqueEmails: config.identityStoreUniqueEmails,
+        updateRetries: config.identityStoreUpdateRetries,
+        maxUsers: config.identityStoreMaxUsers,
+        maxGroups: config.identityStoreMaxGroups,
+        maxGroupsPerUser: config.identityStoreMaxGroupsPerUser,
+      },
+    ),
     close: () => opened.dialect.db.destroy(),
   };
 }

@@ -6,4 +6,4 @@
  * const box = new SecretBox(loadMasterKey(config.dataDir, config.masterKey));
  * ```
  */
-export { SecretBox, loadMasterKey } from './secret-box.js';
+export { SecretBox, loadMasterKey, deriveKey } from './secret-box.js';

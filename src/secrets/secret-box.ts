@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -83,4 +83,12 @@ export function loadMasterKey(dataDir: string, configured: string | undefined): 
   if (key.length !== KEY_BYTES)
     throw new RangeError(`${file} does not hold base64 of ${KEY_BYTES} bytes`);
   return key;
+}
+
+/**
+ * A key for one purpose derived from the master key (HKDF-SHA256), so purposes never share
+ * key material: e.g. `deriveKey(master, 'voxgate/page-tokens/v1')`.
+ */
+export function deriveKey(masterKey: Buffer, label: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), label, 32));
 }

@@ -24,7 +24,52 @@ export interface ServerSecretsTable {
   readonly version: Generated<number>;
 }
 
+export interface IdentityStoresTable {
+  readonly store_id: string;
+  readonly user_count: Generated<number>;
+  readonly group_count: Generated<number>;
+  readonly created_at: number;
+  readonly version: Generated<number>;
+}
+
+/** Users and groups: identity columns plus the attributes as JSON (camelCase, as the domain has them). */
+export interface IdentityResourcesTable {
+  readonly resource_id: string;
+  readonly store_id: string;
+  readonly kind: 'USER' | 'GROUP';
+  readonly attributes: string;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly created_by: string;
+  readonly updated_by: string;
+  readonly version: Generated<number>;
+}
+
+export interface IdentityMembershipsTable {
+  readonly membership_id: string;
+  readonly store_id: string;
+  readonly group_id: string;
+  readonly user_id: string;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly created_by: string;
+  readonly updated_by: string;
+  readonly version: Generated<number>;
+}
+
+export interface IdentityClaimsTable {
+  readonly store_id: string;
+  readonly kind: string;
+  readonly claim_key: string;
+  readonly lookup_key: string;
+  readonly resource_id: string;
+}
+
 export interface Database {
   readonly access_keys: AccessKeysTable;
   readonly server_secrets: ServerSecretsTable;
+  readonly identity_stores: IdentityStoresTable;
+  readonly identity_resources: IdentityResourcesTable;
+  readonly identity_memberships: IdentityMembershipsTable;
+  readonly identity_claims: IdentityClaimsTable;
 }

@@ -11,3 +11,13 @@ export { openStorage, connectByUrl, UnsupportedDatabaseUrl } from './open-storag
 export { migrateToLatest, type MigrationReport } from './migrate.js';
 export type { StorageDialect, StorageCapabilities } from './dialect/storage-dialect.js';
 export { CredentialStore, type AccessKeyRow, type ServerSecretRow } from './credential-store.js';
+export {
+  IdentityStoreRepository,
+  ClaimTaken,
+  MembershipExists,
+  QuotaReached,
+  ResourceGone,
+  type ResourceRow,
+  type ClaimRow,
+  type MembershipRow,
+} from './identity-store-repository.js';

@@ -50,9 +50,10 @@ for (const kind of testDatabaseKinds()) {
           new DescribeUserCommand({ IdentityStoreId: STORE, UserId: USER }),
         ),
       );
-      // Dispatch found the operation; its handler is not registered yet (issue 3).
-      assert.equal(e.name, 'NotImplementedException');
-      assert.equal(e.$metadata.httpStatusCode, 501);
+      // Dispatch reached the Identity Store, which knows no such store.
+      assert.equal(e.name, 'ResourceNotFoundException');
+      assert.equal(e.ResourceType, 'IDENTITY_STORE');
+      assert.equal(e.$metadata.httpStatusCode, 404);
       assert.match(e.$metadata.requestId ?? '', /^[0-9a-f-]{36}$/);
     });
 

@@ -50,7 +50,7 @@ for (const kind of testDatabaseKinds()) {
       const client = identityStoreClient(server, created);
       assert.equal(
         await failureName(client.send(new ListUsersCommand({ IdentityStoreId: 'd-1234567890' }))),
-        'NotImplementedException',
+        'ResourceNotFoundException',
       );
       const listed = JSON.parse(await server.cli('admin', 'credentials', 'list', '--json')) as {
         accessKeys: { accessKeyId: string; revokedAt: string | null }[];
@@ -105,7 +105,7 @@ for (const kind of testDatabaseKinds()) {
       const client = identityStoreClient(server, key);
       assert.equal(
         await failureName(client.send(new ListUsersCommand({ IdentityStoreId: 'd-1234567890' }))),
-        'NotImplementedException',
+        'ResourceNotFoundException',
       );
       const del = await fetch(`${server.url}/admin/v1/credentials/${key.accessKeyId}`, {
         method: 'DELETE',

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccessKeys, AdminToken } from '../../credentials/index.js';
+import type { IdentityStore } from '../../identitystore/index.js';
 import { catalog, voxError } from '../../errors/index.js';
 import { plainErrorHandler } from '../http/render-plain-error.js';
+import { identityStoreAdminRoutes } from './identitystore-admin-routes.js';
 
 export interface AdminDoorOptions {
   readonly accessKeys: AccessKeys;
   readonly adminToken: AdminToken;
+  readonly identityStore: IdentityStore;
   readonly maxBodyBytes: number;
 }
 
@@ -38,6 +41,8 @@ export async function adminDoor(app: FastifyInstance, options: AdminDoorOptions)
     if (!token || !(await options.adminToken.verify(token)))
       throw voxError(catalog.AdminTokenInvalid);
   });
+
+  await app.register(identityStoreAdminRoutes, { identityStore: options.identityStore });
 
   app.get('/credentials', async () => ({
     accessKeys: (await options.accessKeys.list()).map(accessKeyView),

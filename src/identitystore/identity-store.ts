@@ -1,0 +1,632 @@
+import { catalog, voxError, type VoxgateError } from '../errors/index.js';
+import {
+  ClaimTaken,
+  MembershipExists,
+  QuotaReached,
+  ResourceGone,
+  type IdentityStoreRepository,
+  type MembershipRow,
+  type ResourceRow,
+} from '../storage/index.js';
+import {
+  applyAttributeOperations,
+  GROUP_REQUIRED,
+  requireAttributes,
+  USER_REQUIRED,
+  type RequiredAttributes,
+} from './attribute-operations.js';
+import {
+  CLAIM_ATTRIBUTE,
+  emailLookup,
+  externalIdLookup,
+  groupClaims,
+  groupNameLookup,
+  userClaims,
+  userNameLookup,
+  type Claim,
+  type ClaimKind,
+} from './claims.js';
+import { newResourceId, newStoreId } from './ids.js';
+import type { PageTokens } from './page-tokens.js';
+import type {
+  Actor,
+  AttributeOperation,
+  GroupAttributes,
+  GroupRecord,
+  MembershipRecord,
+  Page,
+  ResourceKind,
+  UserAttributes,
+  UserRecord,
+} from './types.js';
+
+export interface IdentityStoreOptions {
+  /** Create unknown `d-` stores on first use, as emulators do (off by default). */
+  readonly autoCreateStores: boolean;
+  /** Whether emails.value is a uniqueness claim. */
+  readonly uniqueEmails: boolean;
+  /** How often a write that lost an optimistic-concurrency race is re-applied before CONCURRENT_MODIFICATION. */
+  readonly updateRetries: number;
+  readonly maxUsers: number;
+  readonly maxGroups: number;
+  readonly maxGroupsPerUser: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface PageRequest {
+  readonly maxResults: number | undefined;
+  readonly nextToken: string | undefined;
+}
+
+export type AlternateIdentifier =
+  | { readonly kind: 'uniqueAttribute'; readonly path: string; readonly value: unknown }
+  | { readonly kind: 'externalId'; readonly issuer: string; readonly id: string };
+
+const TYPE_TEXT: Readonly<Record<string, string>> = {
+  USER: 'User',
+  GROUP: 'Group',
+  IDENTITY_STORE: 'Identity store',
+  GROUP_MEMBERSHIP: 'Group membership',
+};
+
+function notFound(
+  resourceType: 'USER' | 'GROUP' | 'IDENTITY_STORE' | 'GROUP_MEMBERSHIP',
+  resourceId: string,
+): VoxgateError {
+  return voxError(catalog.IdentityStoreResourceNotFound, {
+    resourceType,
+    resourceTypeText: TYPE_TEXT[resourceType] ?? resourceType,
+    resourceId,
+  });
+}
+
+const invalid = (detail: string): VoxgateError =>
+  voxError(catalog.IdentityStoreValidation, { detail });
+
+function uniquenessConflict(
+  kind: ClaimKind | string,
+  resourceType: 'user' | 'group',
+): VoxgateError {
+  const attribute = CLAIM_ATTRIBUTE[kind as ClaimKind] ?? kind;
+  return voxError(catalog.IdentityStoreConflictUniqueness, {
+    attribute,
+    resourceType: kind === 'externalId' ? 'user or group' : resourceType,
+  });
+}
+
+const toClaimRows = (claims: readonly Claim[]) =>
+  claims.map((c) => ({ kind: c.kind, claimKey: c.claimKey, lookupKey: c.lookupKey }));
+
+/**
+ * The Identity Store: users, groups and memberships of identity stores, with uniqueness
+ * claims, optimistic concurrency and signed pagination. Plain domain logic over the repository;
+ * no HTTP, no wire names (see docs/identitystore.md for the semantics).
+ */
+export class IdentityStore {
+  readonly #repo: IdentityStoreRepository;
+  readonly #tokens: PageTokens;
+  readonly #options: IdentityStoreOptions;
+  /** Stores are never deleted, so one that exists can be remembered. */
+  readonly #knownStores = new Set<string>();
+
+  constructor(repo: IdentityStoreRepository, tokens: PageTokens, options: IdentityStoreOptions) {
+    this.#repo = repo;
+    this.#tokens = tokens;
+    this.#options = options;
+  }
+
+  // ---- stores
+
+  async createStore(now: Date): Promise<string> {
+    for (;;) {
+      const storeId = newStoreId();
+      if (await this.#repo.createStore(storeId, now.getTime())) return storeId;
+    }
+  }
+
+  listStores() {
+    return this.#repo.listStores();
+  }
+
+  private async requireStore(storeId: string): Promise<void> {
+    if (this.#knownStores.has(storeId)) return;
+    if (!(await this.#repo.storeExists(storeId))) {
+      if (!this.#options.autoCreateStores) throw notFound('IDENTITY_STORE', storeId);
+      await this.#repo.createStore(storeId, Date.now());
+    }
+    this.#knownStores.add(storeId);
+  }
+
+  // ---- users
+
+  async createUser(
+    actor: Actor,
+    storeId: string,
+    attributes: Omit<UserAttributes, 'userStatus'>,
+  ): Promise<string> {
+    await this.requireStore(storeId);
+    requireAttributes(attributes, USER_REQUIRED);
+    const full: UserAttributes = { ...attributes, userStatus: 'ENABLED' };
+    const userId = newResourceId(storeId);
+    await this.insert(
+      'USER',
+      actor,
+      storeId,
+      userId,
+      full,
+      userClaims(userId, full, this.#options.uniqueEmails),
+      this.#options.maxUsers,
+    );
+    return userId;
+  }
+
+  async describeUser(storeId: string, userId: string): Promise<UserRecord> {
+    await this.requireStore(storeId);
+    return toUser(await this.getRow('USER', storeId, userId));
+  }
+
+  async updateUser(
+    actor: Actor,
+    storeId: string,
+    userId: string,
+    operations: readonly AttributeOperation[],
+  ): Promise<void> {
+    await this.requireStore(storeId);
+    await this.update('USER', actor, storeId, userId, operations, USER_REQUIRED, (id, a) =>
+      userClaims(id, a as UserAttributes, this.#options.uniqueEmails),
+    );
+  }
+
+  async deleteUser(storeId: string, userId: string): Promise<void> {
+    await this.requireStore(storeId);
+    if (!(await this.#repo.deleteResource('USER', storeId, userId))) throw notFound('USER', userId);
+  }
+
+  async listUsers(
+    storeId: string,
+    page: PageRequest,
+    filter?: { path: string; value: string },
+  ): Promise<Page<UserRecord>> {
+    await this.requireStore(storeId);
+    if (filter && filter.path.toLowerCase() !== 'username') {
+      throw invalid(
+        `Invalid filter AttributePath '${filter.path}': ListUsers filters only by UserName`,
+      );
+    }
+    return this.listResources(
+      'USER',
+      'ListUsers',
+      storeId,
+      page,
+      filter && { kind: 'userName', lookupKey: userNameLookup(filter.value) },
+      toUser,
+    );
+  }
+
+  async getUserId(storeId: string, alt: AlternateIdentifier): Promise<string> {
+    await this.requireStore(storeId);
+    let claim: { kind: ClaimKind; lookupKey: string };
+    if (alt.kind === 'externalId') {
+      claim = { kind: 'externalId', lookupKey: externalIdLookup(alt.issuer, alt.id) };
+    } else {
+      const path = alt.path.toLowerCase();
+      if (typeof alt.value !== 'string')
+        throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
+      if (path === 'username') claim = { kind: 'userName', lookupKey: userNameLookup(alt.value) };
+      else if (path === 'emails.value')
+        claim = { kind: 'email', lookupKey: emailLookup(alt.value) };
+      else
+        throw invalid(
+          `Invalid AttributePath '${alt.path}': the unique attributes of a user are userName and emails.value`,
+        );
+    }
+    const [row] = await this.#repo.findByClaim(storeId, claim.kind, claim.lookupKey, undefined, 2);
+    if (!row || row.kind !== 'USER')
+      throw notFound(
+        'USER',
+        alt.kind === 'externalId' ? `${alt.issuer}/${alt.id}` : String(alt.value),
+      );
+    return row.resourceId;
+  }
+
+  // ---- groups
+
+  async createGroup(actor: Actor, storeId: string, attributes: GroupAttributes): Promise<string> {
+    await this.requireStore(storeId);
+    requireAttributes(attributes, GROUP_REQUIRED);
+    const groupId = newResourceId(storeId);
+    await this.insert(
+      'GROUP',
+      actor,
+      storeId,
+      groupId,
+      attributes,
+      groupClaims(attributes),
+      this.#options.maxGroups,
+    );
+    return groupId;
+  }
+
+  async describeGroup(storeId: string, groupId: string): Promise<GroupRecord> {
+    await this.requireStore(storeId);
+    return toGroup(await this.getRow('GROUP', storeId, groupId));
+  }
+
+  async updateGroup(
+    actor: Actor,
+    storeId: string,
+    groupId: string,
+    operations: readonly AttributeOperation[],
+  ): Promise<void> {
+    await this.requireStore(storeId);
+    await this.update('GROUP', actor, storeId, groupId, operations, GROUP_REQUIRED, (_id, a) =>
+      groupClaims(a as GroupAttributes),
+    );
+  }
+
+  async deleteGroup(storeId: string, groupId: string): Promise<void> {
+    await this.requireStore(storeId);
+    if (!(await this.#repo.deleteResource('GROUP', storeId, groupId)))
+      throw notFound('GROUP', groupId);
+  }
+
+  async listGroups(
+    storeId: string,
+    page: PageRequest,
+    filter?: { path: string; value: string },
+  ): Promise<Page<GroupRecord>> {
+    await this.requireStore(storeId);
+    if (filter && filter.path.toLowerCase() !== 'displayname') {
+      throw invalid(
+        `Invalid filter AttributePath '${filter.path}': ListGroups filters only by DisplayName`,
+      );
+    }
+    return this.listResources(
+      'GROUP',
+      'ListGroups',
+      storeId,
+      page,
+      filter && { kind: 'groupDisplayName', lookupKey: groupNameLookup(filter.value) },
+      toGroup,
+    );
+  }
+
+  async getGroupId(storeId: string, alt: AlternateIdentifier): Promise<string> {
+    await this.requireStore(storeId);
+    let claim: { kind: ClaimKind; lookupKey: string };
+    if (alt.kind === 'externalId') {
+      claim = { kind: 'externalId', lookupKey: externalIdLookup(alt.issuer, alt.id) };
+    } else {
+      if (alt.path.toLowerCase() !== 'displayname')
+        throw invalid(
+          `Invalid AttributePath '${alt.path}': the unique attribute of a group is displayName`,
+        );
+      if (typeof alt.value !== 'string')
+        throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
+      claim = { kind: 'groupDisplayName', lookupKey: groupNameLookup(alt.value) };
+    }
+    const [row] = await this.#repo.findByClaim(storeId, claim.kind, claim.lookupKey, undefined, 1);
+    if (!row || row.kind !== 'GROUP')
+      throw notFound(
+        'GROUP',
+        alt.kind === 'externalId' ? `${alt.issuer}/${alt.id}` : String(alt.value),
+      );
+    return row.resourceId;
+  }
+
+  // ---- memberships
+
+  async createMembership(
+    actor: Actor,
+    storeId: string,
+    groupId: string,
+    userId: string,
+  ): Promise<string> {
+    await this.requireStore(storeId);
+    await this.getRow('GROUP', storeId, groupId);
+    await this.getRow('USER', storeId, userId);
+    const membershipId = newResourceId(storeId);
+    const at = actor.now.getTime();
+    try {
+      await this.#repo.insertMembership(
+        {
+          membershipId,
+          storeId,
+          groupId,
+          userId,
+          createdAt: at,
+          updatedAt: at,
+          createdBy: actor.principal,
+          updatedBy: actor.principal,
+        },
+        this.#options.maxGroupsPerUser,
+      );
+    } catch (e) {
+      if (e instanceof MembershipExists)
+        throw voxError(catalog.IdentityStoreConflictUniqueness, {
+          attribute: 'MemberId',
+          resourceType: 'membership of this group',
+        });
+      if (e instanceof QuotaReached)
+        throw voxError(catalog.IdentityStoreServiceQuotaExceeded, {
+          quota: 'groups per user',
+          limit: e.limit,
+        });
+      if (e instanceof ResourceGone) throw notFound('USER', userId);
+      throw e;
+    }
+    return membershipId;
+  }
+
+  async describeMembership(storeId: string, membershipId: string): Promise<MembershipRecord> {
+    await this.requireStore(storeId);
+    const row = await this.#repo.getMembership(membershipId);
+    if (!row || row.storeId !== storeId) throw notFound('GROUP_MEMBERSHIP', membershipId);
+    return toMembership(row);
+  }
+
+  async deleteMembership(storeId: string, membershipId: string): Promise<void> {
+    await this.requireStore(storeId);
+    if (!(await this.#repo.deleteMembership(storeId, membershipId)))
+      throw notFound('GROUP_MEMBERSHIP', membershipId);
+  }
+
+  async getMembershipId(storeId: string, groupId: string, userId: string): Promise<string> {
+    await this.requireStore(storeId);
+    const row = await this.#repo.findMembership(groupId, userId);
+    if (!row || row.storeId !== storeId) throw notFound('GROUP_MEMBERSHIP', `${groupId}/${userId}`);
+    return row.membershipId;
+  }
+
+  async listMemberships(
+    storeId: string,
+    groupId: string,
+    page: PageRequest,
+  ): Promise<Page<MembershipRecord>> {
+    await this.requireStore(storeId);
+    await this.getRow('GROUP', storeId, groupId);
+    return this.listMembershipPage(
+      'group_id',
+      `ListGroupMemberships|${storeId}|${groupId}`,
+      groupId,
+      page,
+    );
+  }
+
+  async listMembershipsForMember(
+    storeId: string,
+    userId: string,
+    page: PageRequest,
+  ): Promise<Page<MembershipRecord>> {
+    await this.requireStore(storeId);
+    await this.getRow('USER', storeId, userId);
+    return this.listMembershipPage(
+      'user_id',
+      `ListGroupMembershipsForMember|${storeId}|${userId}`,
+      userId,
+      page,
+    );
+  }
+
+  async isMemberInGroups(
+    storeId: string,
+    userId: string,
+    groupIds: readonly string[],
+  ): Promise<{ groupId: string; userId: string; exists: boolean }[]> {
+    await this.requireStore(storeId);
+    await this.getRow('USER', storeId, userId);
+    const member = await this.#repo.memberGroups(userId, groupIds);
+    return groupIds.map((groupId) => ({ groupId, userId, exists: member.has(groupId) }));
+  }
+
+  // ---- shared mechanics
+
+  private async getRow(kind: ResourceKind, storeId: string, id: string): Promise<ResourceRow> {
+    const row = await this.#repo.getResource(kind, id);
+    if (!row || row.storeId !== storeId) throw notFound(kind, id);
+    return row;
+  }
+
+  private async insert(
+    kind: ResourceKind,
+    actor: Actor,
+    storeId: string,
+    id: string,
+    attributes: object,
+    claims: readonly Claim[],
+    limit: number,
+  ): Promise<void> {
+    const at = actor.now.getTime();
+    try {
+      await this.#repo.insertResource(
+        {
+          resourceId: id,
+          storeId,
+          kind,
+          attributes: JSON.stringify(attributes),
+          createdAt: at,
+          updatedAt: at,
+          createdBy: actor.principal,
+          updatedBy: actor.principal,
+        },
+        toClaimRows(claims),
+        limit,
+      );
+    } catch (e) {
+      throw this.translate(e, kind, storeId, id);
+    }
+  }
+
+  /**
+   * Optimistic concurrency: read (with its version), apply, write if the version is unchanged.
+   * The operations are declarative, so re-applying them to a newer state after a lost race is
+   * exactly what running after the winner would have done; only after `updateRetries` lost
+   * races in a row does the caller see CONCURRENT_MODIFICATION.
+   */
+  private async update(
+    kind: ResourceKind,
+    actor: Actor,
+    storeId: string,
+    id: string,
+    operations: readonly AttributeOperation[],
+    required: RequiredAttributes,
+    claimsOf: (id: string, attributes: object) => Claim[],
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const row = await this.getRow(kind, storeId, id);
+      const before = JSON.parse(row.attributes) as object;
+      const after = applyAttributeOperations(before, operations);
+      requireAfterUpdate(after, required, operations);
+      const oldClaims = claimsOf(id, before);
+      const newClaims = claimsOf(id, after);
+      const claimsChanged = JSON.stringify(oldClaims) !== JSON.stringify(newClaims);
+      let outcome: 'updated' | 'stale' | 'missing';
+      try {
+        outcome = await this.#repo.updateResource(kind, id, row.version, {
+          attributes: JSON.stringify(after),
+          updatedAt: actor.now.getTime(),
+          updatedBy: actor.principal,
+          claims: claimsChanged ? toClaimRows(newClaims) : undefined,
+        });
+      } catch (e) {
+        throw this.translate(e, kind, storeId, id);
+      }
+      if (outcome === 'updated') return;
+      if (outcome === 'missing') throw notFound(kind, id);
+      if (attempt >= this.#options.updateRetries) {
+        throw voxError(catalog.IdentityStoreConflictConcurrent, {
+          resourceType: kind === 'USER' ? 'user' : 'group',
+          resourceId: id,
+        });
+      }
+    }
+  }
+
+  private translate(e: unknown, kind: ResourceKind, storeId: string, id: string): unknown {
+    if (e instanceof ClaimTaken)
+      return uniquenessConflict(e.kind, kind === 'USER' ? 'user' : 'group');
+    if (e instanceof QuotaReached)
+      return voxError(catalog.IdentityStoreServiceQuotaExceeded, {
+        quota: e.quota === 'users' ? 'users per identity store' : 'groups per identity store',
+        limit: e.limit,
+      });
+    if (e instanceof ResourceGone)
+      return e.kind === 'STORE' ? notFound('IDENTITY_STORE', storeId) : notFound(kind, id);
+    return e;
+  }
+
+  private pageSize(page: PageRequest): number {
+    return page.maxResults ?? DEFAULT_PAGE_SIZE;
+  }
+
+  private openToken(page: PageRequest, scope: string): string | undefined {
+    if (page.nextToken === undefined) return undefined;
+    const after = this.#tokens.open(page.nextToken, scope);
+    if (after === undefined)
+      throw invalid('The NextToken is invalid or belongs to another request');
+    return after;
+  }
+
+  private async listResources<T>(
+    kind: ResourceKind,
+    operation: string,
+    storeId: string,
+    page: PageRequest,
+    filter: { kind: ClaimKind; lookupKey: string } | undefined,
+    map: (row: ResourceRow) => T,
+  ): Promise<Page<T>> {
+    const scope = `${operation}|${storeId}|${filter ? `${filter.kind}=${filter.lookupKey}` : ''}`;
+    const after = this.openToken(page, scope);
+    const size = this.pageSize(page);
+    const rows = filter
+      ? (
+          await this.#repo.findByClaim(storeId, filter.kind, filter.lookupKey, after, size + 1)
+        ).filter((r) => r.kind === kind)
+      : await this.#repo.listResources(kind, storeId, after, size + 1);
+    const items = rows.slice(0, size);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(map),
+      nextToken:
+        rows.length > size && last ? this.#tokens.issue(scope, last.resourceId) : undefined,
+    };
+  }
+
+  private async listMembershipPage(
+    by: 'group_id' | 'user_id',
+    scope: string,
+    id: string,
+    page: PageRequest,
+  ): Promise<Page<MembershipRecord>> {
+    const after = this.openToken(page, scope);
+    const size = this.pageSize(page);
+    const rows = await this.#repo.listMemberships(by, id, after, size + 1);
+    const items = rows.slice(0, size);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toMembership),
+      nextToken:
+        rows.length > size && last ? this.#tokens.issue(scope, last.membershipId) : undefined,
+    };
+  }
+}
+
+function requireAfterUpdate(
+  after: object,
+  required: RequiredAttributes,
+  operations: readonly AttributeOperation[],
+): void {
+  try {
+    requireAttributes(after, required);
+  } catch (e) {
+    const [path, wire] =
+      required.find(([p]) =>
+        operations.some(
+          (op) => op.value === undefined && p.join('.').startsWith(op.path.join('.')),
+        ),
+      ) ?? [];
+    const op = path && operations.find((o) => path.join('.').startsWith(o.path.join('.')));
+    if (op && wire)
+      throw invalid(
+        `Invalid AttributeOperation on '${op.wirePath}': it would remove the required attribute '${wire}'`,
+      );
+    throw e;
+  }
+}
+
+const audit = (r: {
+  createdAt: number;
+  updatedAt: number;
+  createdBy: string;
+  updatedBy: string;
+  version: number;
+}) => ({
+  createdAt: new Date(r.createdAt),
+  updatedAt: new Date(r.updatedAt),
+  createdBy: r.createdBy,
+  updatedBy: r.updatedBy,
+  version: r.version,
+});
+
+const toUser = (row: ResourceRow): UserRecord => ({
+  storeId: row.storeId,
+  userId: row.resourceId,
+  attributes: JSON.parse(row.attributes) as UserAttributes,
+  audit: audit(row),
+});
+
+const toGroup = (row: ResourceRow): GroupRecord => ({
+  storeId: row.storeId,
+  groupId: row.resourceId,
+  attributes: JSON.parse(row.attributes) as GroupAttributes,
+  audit: audit(row),
+});
+
+const toMembership = (row: MembershipRow): MembershipRecord => ({
+  storeId: row.storeId,
+  membershipId: row.membershipId,
+  groupId: row.groupId,
+  userId: row.userId,
+  audit: audit(row),
+});

@@ -1,0 +1,455 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './database.js';
+import type { StorageDialect } from './dialect/storage-dialect.js';
+
+/** A user or group as stored: attributes are the domain's JSON, opaque here. */
+export interface ResourceRow {
+  readonly resourceId: string;
+  readonly storeId: string;
+  readonly kind: 'USER' | 'GROUP';
+  readonly attributes: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly createdBy: string;
+  readonly updatedBy: string;
+  readonly version: number;
+}
+
+export interface ClaimRow {
+  readonly kind: string;
+  readonly claimKey: string;
+  readonly lookupKey: string;
+}
+
+export interface MembershipRow {
+  readonly membershipId: string;
+  readonly storeId: string;
+  readonly groupId: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly createdBy: string;
+  readonly updatedBy: string;
+  readonly version: number;
+}
+
+/** A uniqueness claim of this kind is already held by another resource. */
+export class ClaimTaken extends Error {
+  constructor(readonly kind: string) {
+    super(`claim ${kind} is taken`);
+  }
+}
+export class MembershipExists extends Error {}
+export class QuotaReached extends Error {
+  constructor(
+    readonly quota: 'users' | 'groups' | 'groupsPerUser',
+    readonly limit: number,
+  ) {
+    super(`quota ${quota} of ${limit} reached`);
+  }
+}
+/** A resource the write depends on is gone (deleted concurrently). */
+export class ResourceGone extends Error {
+  constructor(readonly kind: 'STORE' | 'USER' | 'GROUP') {
+    super(`${kind} is gone`);
+  }
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Identity Store persistence. Every read is one indexed query; every write is one transaction
+ * that carries its uniqueness claims, so the database, not a read-then-write, decides conflicts.
+ */
+export class IdentityStoreRepository {
+  readonly #db: Kysely<Database>;
+  readonly #dialect: StorageDialect;
+
+  constructor(dialect: StorageDialect) {
+    this.#db = dialect.db;
+    this.#dialect = dialect;
+  }
+
+  // ---- stores
+
+  async createStore(storeId: string, at: number): Promise<boolean> {
+    try {
+      await this.#db
+        .insertInto('identity_stores')
+        .values({ store_id: storeId, created_at: at })
+        .execute();
+      return true;
+    } catch (e) {
+      if (this.#dialect.isUniqueViolation(e)) return false;
+      throw e;
+    }
+  }
+
+  async storeExists(storeId: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('identity_stores')
+      .select('store_id')
+      .where('store_id', '=', storeId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async listStores(): Promise<
+    { storeId: string; createdAt: number; userCount: number; groupCount: number }[]
+  > {
+    const rows = await this.#db
+      .selectFrom('identity_stores')
+      .selectAll()
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      storeId: r.store_id,
+      createdAt: Number(r.created_at),
+      userCount: r.user_count,
+      groupCount: r.group_count,
+    }));
+  }
+
+  // ---- users and groups
+
+  /** Inserts the resource and its claims, counting it against the store's quota. */
+  async insertResource(
+    row: Omit<ResourceRow, 'version'>,
+    claims: readonly ClaimRow[],
+    limit: number,
+  ): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      const counter = row.kind === 'USER' ? 'user_count' : 'group_count';
+      const bumped = await trx
+        .updateTable('identity_stores')
+        .set((eb) => ({ [counter]: eb(counter, '+', 1) }))
+        .where('store_id', '=', row.storeId)
+        .where(counter, '<', limit)
+        .executeTakeFirst();
+      if (bumped.numUpdatedRows === 0n) {
+        if (!(await this.storeExistsIn(trx, row.storeId))) throw new ResourceGone('STORE');
+        throw new QuotaReached(row.kind === 'USER' ? 'users' : 'groups', limit);
+      }
+      await trx
+        .insertInto('identity_resources')
+        .values({
+          resource_id: row.resourceId,
+          store_id: row.storeId,
+          kind: row.kind,
+          attributes: row.attributes,
+          created_at: row.createdAt,
+          updated_at: row.updatedAt,
+          created_by: row.createdBy,
+          updated_by: row.updatedBy,
+        })
+        .execute();
+      await this.insertClaims(trx, row.storeId, row.resourceId, claims);
+    });
+  }
+
+  async getResource(kind: 'USER' | 'GROUP', resourceId: string): Promise<ResourceRow | undefined> {
+    const row = await this.#db
+      .selectFrom('identity_resources')
+      .selectAll()
+      .where('resource_id', '=', resourceId)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    return row && toResource(row);
+  }
+
+  /**
+   * Replaces attributes and claims if the row still has `expectedVersion`.
+   * 'stale': another write won the race; 'missing': the resource is gone.
+   */
+  async updateResource(
+    kind: 'USER' | 'GROUP',
+    resourceId: string,
+    expectedVersion: number,
+    change: {
+      attributes: string;
+      updatedAt: number;
+      updatedBy: string;
+      claims: readonly ClaimRow[] | undefined;
+    },
+  ): Promise<'updated' | 'stale' | 'missing'> {
+    return this.#db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('identity_resources')
+        .set({
+          attributes: change.attributes,
+          updated_at: change.updatedAt,
+          updated_by: change.updatedBy,
+          version: expectedVersion + 1,
+        })
+        .where('resource_id', '=', resourceId)
+        .where('kind', '=', kind)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) {
+        const exists = await trx
+          .selectFrom('identity_resources')
+          .select('version')
+          .where('resource_id', '=', resourceId)
+          .executeTakeFirst();
+        return exists ? 'stale' : 'missing';
+      }
+      if (change.claims) {
+        const row = await trx
+          .selectFrom('identity_resources')
+          .select('store_id')
+          .where('resource_id', '=', resourceId)
+          .executeTakeFirstOrThrow();
+        await trx.deleteFrom('identity_claims').where('resource_id', '=', resourceId).execute();
+        await this.insertClaims(trx, row.store_id, resourceId, change.claims);
+      }
+      return 'updated';
+    });
+  }
+
+  /** Deletes the resource with its memberships and claims; false when it does not exist. */
+  async deleteResource(
+    kind: 'USER' | 'GROUP',
+    storeId: string,
+    resourceId: string,
+  ): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      const column = kind === 'USER' ? 'user_id' : 'group_id';
+      await trx.deleteFrom('identity_memberships').where(column, '=', resourceId).execute();
+      await trx.deleteFrom('identity_claims').where('resource_id', '=', resourceId).execute();
+      const deleted = await trx
+        .deleteFrom('identity_resources')
+        .where('resource_id', '=', resourceId)
+        .where('kind', '=', kind)
+        .where('store_id', '=', storeId)
+        .executeTakeFirst();
+      if (deleted.numDeletedRows === 0n) return false;
+      const counter = kind === 'USER' ? 'user_count' : 'group_count';
+      await trx
+        .updateTable('identity_stores')
+        .set((eb) => ({ [counter]: eb(counter, '-', 1) }))
+        .where('store_id', '=', storeId)
+        .execute();
+      return true;
+    });
+  }
+
+  /** Keyset page in id order: `limit` rows after `afterId`. */
+  async listResources(
+    kind: 'USER' | 'GROUP',
+    storeId: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<ResourceRow[]> {
+    let q = this.#db
+      .selectFrom('identity_resources')
+      .selectAll()
+      .where('store_id', '=', storeId)
+      .where('kind', '=', kind);
+    if (afterId !== undefined) q = q.where('resource_id', '>', afterId);
+    const rows = await q.orderBy('resource_id').limit(limit).execute();
+    return rows.map(toResource);
+  }
+
+  /** Resources holding a claim, in id order (several only for non-unique kinds). */
+  async findByClaim(
+    storeId: string,
+    kind: string,
+    lookupKey: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<ResourceRow[]> {
+    let q = this.#db
+      .selectFrom('identity_claims')
+      .innerJoin(
+        'identity_resources',
+        'identity_resources.resource_id',
+        'identity_claims.resource_id',
+      )
+      .selectAll('identity_resources')
+      .where('identity_claims.store_id', '=', storeId)
+      .where('identity_claims.kind', '=', kind)
+      .where('identity_claims.lookup_key', '=', lookupKey);
+    if (afterId !== undefined) q = q.where('identity_claims.resource_id', '>', afterId);
+    const rows = await q.orderBy('identity_claims.resource_id').limit(limit).execute();
+    return rows.map(toResource);
+  }
+
+  // ---- memberships
+
+  async insertMembership(
+    row: Omit<MembershipRow, 'version'>,
+    maxGroupsPerUser: number,
+  ): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      const count = await trx
+        .selectFrom('identity_memberships')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', row.userId)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= maxGroupsPerUser)
+        throw new QuotaReached('groupsPerUser', maxGroupsPerUser);
+      try {
+        await trx
+          .insertInto('identity_memberships')
+          .values({
+            membership_id: row.membershipId,
+            store_id: row.storeId,
+            group_id: row.groupId,
+            user_id: row.userId,
+            created_at: row.createdAt,
+            updated_at: row.updatedAt,
+            created_by: row.createdBy,
+            updated_by: row.updatedBy,
+          })
+          .execute();
+      } catch (e) {
+        if (this.#dialect.isUniqueViolation(e)) throw new MembershipExists();
+        if (isForeignKeyViolation(e)) throw new ResourceGone('USER');
+        throw e;
+      }
+    });
+  }
+
+  async getMembership(membershipId: string): Promise<MembershipRow | undefined> {
+    const row = await this.#db
+      .selectFrom('identity_memberships')
+      .selectAll()
+      .where('membership_id', '=', membershipId)
+      .executeTakeFirst();
+    return row && toMembership(row);
+  }
+
+  async findMembership(groupId: string, userId: string): Promise<MembershipRow | undefined> {
+    const row = await this.#db
+      .selectFrom('identity_memberships')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && toMembership(row);
+  }
+
+  async deleteMembership(storeId: string, membershipId: string): Promise<boolean> {
+    const r = await this.#db
+      .deleteFrom('identity_memberships')
+      .where('membership_id', '=', membershipId)
+      .where('store_id', '=', storeId)
+      .executeTakeFirst();
+    return r.numDeletedRows > 0n;
+  }
+
+  async listMemberships(
+    by: 'group_id' | 'user_id',
+    id: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<MembershipRow[]> {
+    let q = this.#db.selectFrom('identity_memberships').selectAll().where(by, '=', id);
+    if (afterId !== undefined) q = q.where('membership_id', '>', afterId);
+    const rows = await q.orderBy('membership_id').limit(limit).execute();
+    return rows.map(toMembership);
+  }
+
+  /** Which of `groupIds` the user is a member of: one query over the (group, user) index. */
+  async memberGroups(userId: string, groupIds: readonly string[]): Promise<Set<string>> {
+    if (groupIds.length === 0) return new Set();
+    const rows = await this.#db
+      .selectFrom('identity_memberships')
+      .select('group_id')
+      .where('user_id', '=', userId)
+      .where('group_id', 'in', [...groupIds])
+      .execute();
+    return new Set(rows.map((r) => r.group_id));
+  }
+
+  // ---- internals
+
+  private async storeExistsIn(db: Db, storeId: string): Promise<boolean> {
+    return (
+      (await db
+        .selectFrom('identity_stores')
+        .select('store_id')
+        .where('store_id', '=', storeId)
+        .executeTakeFirst()) !== undefined
+    );
+  }
+
+  /** One insert per claim, so a violation says which attribute is taken. */
+  private async insertClaims(
+    trx: Transaction<Database>,
+    storeId: string,
+    resourceId: string,
+    claims: readonly ClaimRow[],
+  ): Promise<void> {
+    for (const claim of claims) {
+      try {
+        await trx
+          .insertInto('identity_claims')
+          .values({
+            store_id: storeId,
+            kind: claim.kind,
+            claim_key: claim.claimKey,
+            lookup_key: claim.lookupKey,
+            resource_id: resourceId,
+          })
+          .execute();
+      } catch (e) {
+        if (this.#dialect.isUniqueViolation(e)) throw new ClaimTaken(claim.kind);
+        throw e;
+      }
+    }
+  }
+}
+
+function isForeignKeyViolation(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null || !('code' in e)) return false;
+  return e.code === '23503' || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+function toResource(r: {
+  resource_id: string;
+  store_id: string;
+  kind: 'USER' | 'GROUP';
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+  created_by: string;
+  updated_by: string;
+  version: number;
+}): ResourceRow {
+  return {
+    resourceId: r.resource_id,
+    storeId: r.store_id,
+    kind: r.kind,
+    attributes: r.attributes,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    createdBy: r.created_by,
+    updatedBy: r.updated_by,
+    version: Number(r.version),
+  };
+}
+
+function toMembership(r: {
+  membership_id: string;
+  store_id: string;
+  group_id: string;
+  user_id: string;
+  created_at: number;
+  updated_at: number;
+  created_by: string;
+  updated_by: string;
+  version: number;
+}): MembershipRow {
+  return {
+    membershipId: r.membership_id,
+    storeId: r.store_id,
+    groupId: r.group_id,
+    userId: r.user_id,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    createdBy: r.created_by,
+    updatedBy: r.updated_by,
+    version: Number(r.version),
+  };
+}
