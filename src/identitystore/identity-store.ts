@@ -416,8 +416,12 @@ export class IdentityStore {
   ): Promise<{ groupId: string; userId: string; exists: boolean }[]> {
     await this.requireStore(storeId);
     await this.getRow('USER', storeId, userId);
-    const member = await this.#repo.memberGroups(userId, groupIds);
-    return groupIds.map((groupId) => ({ groupId, userId, exists: member.has(groupId) }));
+    const status = await this.#repo.membershipStatus(storeId, userId, groupIds);
+    return groupIds.map((groupId) => {
+      const exists = status.get(groupId);
+      if (exists === undefined) throw notFound('GROUP', groupId);
+      return { groupId, userId, exists };
+    });
   }
 
   // ---- shared mechanics

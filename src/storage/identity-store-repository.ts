@@ -350,16 +350,28 @@ export class IdentityStoreRepository {
     return rows.map(toMembership);
   }
 
-  /** Which of `groupIds` the user is a member of: one query over the (group, user) index. */
-  async memberGroups(userId: string, groupIds: readonly string[]): Promise<Set<string>> {
-    if (groupIds.length === 0) return new Set();
+  /**
+   * For each of `groupIds` that is a group of the store: whether the user is a member. Groups
+   * that do not exist are absent from the map. One query: the groups left-joined to the
+   * (group, user) membership index.
+   */
+  async membershipStatus(
+    storeId: string,
+    userId: string,
+    groupIds: readonly string[],
+  ): Promise<Map<string, boolean>> {
+    if (groupIds.length === 0) return new Map();
     const rows = await this.#db
-      .selectFrom('identity_memberships')
-      .select('group_id')
-      .where('user_id', '=', userId)
-      .where('group_id', 'in', [...groupIds])
+      .selectFrom('identity_resources as g')
+      .leftJoin('identity_memberships as m', (join) =>
+        join.onRef('m.group_id', '=', 'g.resource_id').on('m.user_id', '=', userId),
+      )
+      .select(['g.resource_id as groupId', 'm.membership_id as membershipId'])
+      .where('g.resource_id', 'in', [...groupIds])
+      .where('g.kind', '=', 'GROUP')
+      .where('g.store_id', '=', storeId)
       .execute();
-    return new Set(rows.map((r) => r.group_id));
+    return new Map(rows.map((r) => [r.groupId, r.membershipId !== null]));
   }
 
   // ---- internals

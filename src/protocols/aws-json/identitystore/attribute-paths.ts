@@ -138,7 +138,14 @@ export class AttributePathResolver {
       }
       const wireValue = toWireCase(raw);
       const checked = this.#validators.get(spec.shape)!(wireValue);
-      if (!checked.ok) throw fail(checked.message);
+      // The validator's paths are relative to the value: root them at the attribute path.
+      if (!checked.ok)
+        throw fail(
+          checked.message.replace(
+            / at '([^']*)'/g,
+            (_m, p: string) => ` at '${wirePath}${p ? `.${p}` : ''}'`,
+          ),
+        );
       return { path: spec.path, wirePath, value: toDomainKeys(wireValue) as JsonValue };
     });
   }
