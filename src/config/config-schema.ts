@@ -161,8 +161,8 @@ export const CONFIG_OPTIONS = {
     type: 'int',
     flag: '--identitystore-update-retries <n>',
     env: 'VOXGATE_IDENTITYSTORE_UPDATE_RETRIES',
-    default: 5,
-    defaultText: '5',
+    default: 20,
+    defaultText: '20',
     min: 0,
     max: 100,
     description:

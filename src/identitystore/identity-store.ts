@@ -221,7 +221,8 @@ export class IdentityStore {
           `Invalid AttributePath '${alt.path}': the unique attributes of a user are userName and emails.value`,
         );
     }
-    const [row] = await this.#repo.findByClaim(storeId, claim.kind, claim.lookupKey, undefined, 2);
+    // Several users can share an address when emails are not unique: the oldest answers.
+    const [row] = await this.#repo.findOldestByClaim(storeId, claim.kind, claim.lookupKey);
     if (!row || row.kind !== 'USER')
       throw notFound(
         'USER',
@@ -306,7 +307,7 @@ export class IdentityStore {
         throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
       claim = { kind: 'groupDisplayName', lookupKey: groupNameLookup(alt.value) };
     }
-    const [row] = await this.#repo.findByClaim(storeId, claim.kind, claim.lookupKey, undefined, 1);
+    const [row] = await this.#repo.findOldestByClaim(storeId, claim.kind, claim.lookupKey);
     if (!row || row.kind !== 'GROUP')
       throw notFound(
         'GROUP',
@@ -465,8 +466,10 @@ export class IdentityStore {
   /**
    * Optimistic concurrency: read (with its version), apply, write if the version is unchanged.
    * The operations are declarative, so re-applying them to a newer state after a lost race is
-   * exactly what running after the winner would have done; only after `updateRetries` lost
-   * races in a row does the caller see CONCURRENT_MODIFICATION.
+   * exactly what running after the winner would have done. Retries back off with jitter; where
+   * the database has row locks, a retry after a lost race reads under the lock instead, so a hot
+   * row still makes progress. Only when `updateRetries` retries are spent does the caller see
+   * CONCURRENT_MODIFICATION (with 0 retries: at the first lost race).
    */
   private async update(
     kind: ResourceKind,
@@ -477,22 +480,29 @@ export class IdentityStore {
     required: RequiredAttributes,
     claimsOf: (id: string, attributes: object) => Claim[],
   ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const row = await this.getRow(kind, storeId, id);
+    const mutate = (row: ResourceRow) => {
+      if (row.storeId !== storeId) throw notFound(kind, id);
       const before = JSON.parse(row.attributes) as object;
       const after = applyAttributeOperations(before, operations);
       requireAfterUpdate(after, required, operations);
-      const oldClaims = claimsOf(id, before);
       const newClaims = claimsOf(id, after);
-      const claimsChanged = JSON.stringify(oldClaims) !== JSON.stringify(newClaims);
+      const claimsChanged = JSON.stringify(claimsOf(id, before)) !== JSON.stringify(newClaims);
+      return {
+        attributes: JSON.stringify(after),
+        updatedAt: actor.now.getTime(),
+        updatedBy: actor.principal,
+        claims: claimsChanged ? toClaimRows(newClaims) : undefined,
+      };
+    };
+    for (let attempt = 0; ; attempt++) {
       let outcome: 'updated' | 'stale' | 'missing';
       try {
-        outcome = await this.#repo.updateResource(kind, id, row.version, {
-          attributes: JSON.stringify(after),
-          updatedAt: actor.now.getTime(),
-          updatedBy: actor.principal,
-          claims: claimsChanged ? toClaimRows(newClaims) : undefined,
-        });
+        if (attempt > 0 && this.#repo.supportsRowLocks) {
+          outcome = await this.#repo.updateResourceLocked(kind, id, mutate);
+        } else {
+          const row = await this.getRow(kind, storeId, id);
+          outcome = await this.#repo.updateResource(kind, id, row.version, mutate(row));
+        }
       } catch (e) {
         throw this.translate(e, kind, storeId, id);
       }
@@ -504,6 +514,7 @@ export class IdentityStore {
           resourceId: id,
         });
       }
+      await backoff(attempt);
     }
   }
 
@@ -574,6 +585,15 @@ export class IdentityStore {
         rows.length > size && last ? this.#tokens.issue(scope, last.membershipId) : undefined,
     };
   }
+}
+
+/**
+ * Full-jitter exponential backoff between optimistic retries (1, 2, 4 … 64 ms ceilings), so
+ * writers that collided do not collide again in lockstep.
+ */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(64, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
 function requireAfterUpdate(

@@ -206,16 +206,65 @@ export class IdentityStoreRepository {
     });
   }
 
-  /** Deletes the resource with its memberships and claims; false when it does not exist. */
+  get supportsRowLocks(): boolean {
+    return this.#dialect.capabilities.supportsRowLocks;
+  }
+
+  /**
+   * Read-modify-write under a row lock (only where `supportsRowLocks`): for writers that keep
+   * losing optimistic races, so a hot row still makes progress. `mutate` runs inside the
+   * transaction; what it throws rolls everything back.
+   */
+  async updateResourceLocked(
+    kind: 'USER' | 'GROUP',
+    resourceId: string,
+    mutate: (row: ResourceRow) => {
+      attributes: string;
+      updatedAt: number;
+      updatedBy: string;
+      claims: readonly ClaimRow[] | undefined;
+    },
+  ): Promise<'updated' | 'missing'> {
+    return this.#db.transaction().execute(async (trx) => {
+      const found = await trx
+        .selectFrom('identity_resources')
+        .selectAll()
+        .where('resource_id', '=', resourceId)
+        .where('kind', '=', kind)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!found) return 'missing';
+      const row = toResource(found);
+      const change = mutate(row);
+      await trx
+        .updateTable('identity_resources')
+        .set({
+          attributes: change.attributes,
+          updated_at: change.updatedAt,
+          updated_by: change.updatedBy,
+          version: row.version + 1,
+        })
+        .where('resource_id', '=', resourceId)
+        .execute();
+      if (change.claims) {
+        await trx.deleteFrom('identity_claims').where('resource_id', '=', resourceId).execute();
+        await this.insertClaims(trx, row.storeId, resourceId, change.claims);
+      }
+      return 'updated';
+    });
+  }
+
+  /**
+   * Deletes the resource with its memberships and claims; false when it does not exist. The
+   * resource row goes first: that waits for any concurrent update of it to commit, so the
+   * claims deleted next include whatever that update wrote (no orphan claim survives).
+   */
   async deleteResource(
     kind: 'USER' | 'GROUP',
     storeId: string,
     resourceId: string,
   ): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
-      const column = kind === 'USER' ? 'user_id' : 'group_id';
-      await trx.deleteFrom('identity_memberships').where(column, '=', resourceId).execute();
-      await trx.deleteFrom('identity_claims').where('resource_id', '=', resourceId).execute();
       const deleted = await trx
         .deleteFrom('identity_resources')
         .where('resource_id', '=', resourceId)
@@ -223,6 +272,9 @@ export class IdentityStoreRepository {
         .where('store_id', '=', storeId)
         .executeTakeFirst();
       if (deleted.numDeletedRows === 0n) return false;
+      const column = kind === 'USER' ? 'user_id' : 'group_id';
+      await trx.deleteFrom('identity_memberships').where(column, '=', resourceId).execute();
+      await trx.deleteFrom('identity_claims').where('resource_id', '=', resourceId).execute();
       const counter = kind === 'USER' ? 'user_count' : 'group_count';
       await trx
         .updateTable('identity_stores')
@@ -271,6 +323,30 @@ export class IdentityStoreRepository {
       .where('identity_claims.lookup_key', '=', lookupKey);
     if (afterId !== undefined) q = q.where('identity_claims.resource_id', '>', afterId);
     const rows = await q.orderBy('identity_claims.resource_id').limit(limit).execute();
+    return rows.map(toResource);
+  }
+
+  /** The oldest resource holding a claim (the only one for unique kinds). */
+  async findOldestByClaim(
+    storeId: string,
+    kind: string,
+    lookupKey: string,
+  ): Promise<ResourceRow[]> {
+    const rows = await this.#db
+      .selectFrom('identity_claims')
+      .innerJoin(
+        'identity_resources',
+        'identity_resources.resource_id',
+        'identity_claims.resource_id',
+      )
+      .selectAll('identity_resources')
+      .where('identity_claims.store_id', '=', storeId)
+      .where('identity_claims.kind', '=', kind)
+      .where('identity_claims.lookup_key', '=', lookupKey)
+      .orderBy('identity_resources.created_at')
+      .orderBy('identity_resources.resource_id')
+      .limit(1)
+      .execute();
     return rows.map(toResource);
   }
 

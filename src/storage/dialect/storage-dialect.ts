@@ -8,6 +8,8 @@ import type { Database } from '../database.js';
 export interface StorageCapabilities {
   readonly supportsSkipLocked: boolean;
   readonly supportsReturning: boolean;
+  /** `SELECT … FOR UPDATE` row locks (PostgreSQL). SQLite has one writer at a time instead. */
+  readonly supportsRowLocks: boolean;
 }
 
 export interface StorageDialect {

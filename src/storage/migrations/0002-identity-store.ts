@@ -75,7 +75,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('claim_key', 'varchar(120)', (c) => c.notNull())
     /** What lookups search by: the normalised value's hash. */
     .addColumn('lookup_key', 'varchar(64)', (c) => c.notNull())
-    .addColumn('resource_id', 'varchar(47)', (c) => c.notNull())
+    // Cascade: a claim never outlives its owner, whatever order concurrent writers commit in.
+    .addColumn('resource_id', 'varchar(47)', (c) =>
+      c.notNull().references('identity_resources.resource_id').onDelete('cascade'),
+    )
     .addPrimaryKeyConstraint('identity_claims_pk', ['store_id', 'kind', 'claim_key'])
     .execute();
   await db.schema

@@ -21,7 +21,7 @@ export function connectPostgres(url: string): StorageDialect {
   return {
     kind: 'postgres',
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-    capabilities: { supportsSkipLocked: true, supportsReturning: true },
+    capabilities: { supportsSkipLocked: true, supportsReturning: true, supportsRowLocks: true },
     isUniqueViolation: (e) =>
       typeof e === 'object' && e !== null && 'code' in e && e.code === UNIQUE_VIOLATION,
     description: safe.toString(),

@@ -24,7 +24,7 @@ export function connectSqlite(file: string): StorageDialect {
     kind: 'sqlite',
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
     // SQLite has one writer at a time: there is nothing to skip, a job claim is a plain UPDATE.
-    capabilities: { supportsSkipLocked: false, supportsReturning: true },
+    capabilities: { supportsSkipLocked: false, supportsReturning: true, supportsRowLocks: false },
     isUniqueViolation: (e) =>
       typeof e === 'object' &&
       e !== null &&
