@@ -305,6 +305,16 @@ export async function allPages<T>(paginator: AsyncIterable<T>): Promise<T[]> {
   return pages;
 }
 
+/** The server's log lines about the request that answered `e` (for failure messages). */
+export function serverLog(server: ServerProcess, e: IdentityStoreError): string {
+  const requestId = e.$metadata.requestId;
+  if (!requestId) return '';
+  return server.stderr
+    .filter((line) => line.includes(requestId))
+    .map((line) => (line.length > 2000 ? `${line.slice(0, 2000)}…` : line))
+    .join('\n');
+}
+
 /** The service exception of a rejected settled promise (a non-service error fails the test). */
 export function settledError(result: PromiseSettledResult<unknown>): IdentityStoreError {
   assert.equal(result.status, 'rejected');
