@@ -205,30 +205,10 @@ export class IdentityStore {
   }
 
   async getUserId(storeId: string, alt: AlternateIdentifier): Promise<string> {
-    await this.requireStore(storeId);
-    let claim: { kind: ClaimKind; lookupKey: string };
-    if (alt.kind === 'externalId') {
-      claim = { kind: 'externalId', lookupKey: externalIdLookup(alt.issuer, alt.id) };
-    } else {
-      const path = alt.path.toLowerCase();
-      if (typeof alt.value !== 'string')
-        throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
-      if (path === 'username') claim = { kind: 'userName', lookupKey: userNameLookup(alt.value) };
-      else if (path === 'emails.value')
-        claim = { kind: 'email', lookupKey: emailLookup(alt.value) };
-      else
-        throw invalid(
-          `Invalid AttributePath '${alt.path}': the unique attributes of a user are userName and emails.value`,
-        );
-    }
-    // Several users can share an address when emails are not unique: the oldest answers.
-    const [row] = await this.#repo.findOldestByClaim(storeId, claim.kind, claim.lookupKey);
-    if (!row || row.kind !== 'USER')
-      throw notFound(
-        'USER',
-        alt.kind === 'externalId' ? `${alt.issuer}/${alt.id}` : String(alt.value),
-      );
-    return row.resourceId;
+    return this.lookup('USER', storeId, alt, {
+      userName: { kind: 'userName', key: userNameLookup },
+      'emails.value': { kind: 'email', key: emailLookup },
+    });
   }
 
   // ---- groups
@@ -294,26 +274,9 @@ export class IdentityStore {
   }
 
   async getGroupId(storeId: string, alt: AlternateIdentifier): Promise<string> {
-    await this.requireStore(storeId);
-    let claim: { kind: ClaimKind; lookupKey: string };
-    if (alt.kind === 'externalId') {
-      claim = { kind: 'externalId', lookupKey: externalIdLookup(alt.issuer, alt.id) };
-    } else {
-      if (alt.path.toLowerCase() !== 'displayname')
-        throw invalid(
-          `Invalid AttributePath '${alt.path}': the unique attribute of a group is displayName`,
-        );
-      if (typeof alt.value !== 'string')
-        throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
-      claim = { kind: 'groupDisplayName', lookupKey: groupNameLookup(alt.value) };
-    }
-    const [row] = await this.#repo.findOldestByClaim(storeId, claim.kind, claim.lookupKey);
-    if (!row || row.kind !== 'GROUP')
-      throw notFound(
-        'GROUP',
-        alt.kind === 'externalId' ? `${alt.issuer}/${alt.id}` : String(alt.value),
-      );
-    return row.resourceId;
+    return this.lookup('GROUP', storeId, alt, {
+      displayName: { kind: 'groupDisplayName', key: groupNameLookup },
+    });
   }
 
   // ---- memberships
@@ -426,6 +389,43 @@ export class IdentityStore {
   }
 
   // ---- shared mechanics
+
+  /**
+   * GetUserId / GetGroupId: an external id, or one of the kind's unique attribute paths
+   * (matched case-insensitively), resolved through the claims index. When several users
+   * share an address (emails not unique), the oldest answers.
+   */
+  private async lookup(
+    kind: ResourceKind,
+    storeId: string,
+    alt: AlternateIdentifier,
+    uniquePaths: Readonly<Record<string, { kind: ClaimKind; key: (value: string) => string }>>,
+  ): Promise<string> {
+    await this.requireStore(storeId);
+    let claim: { kind: ClaimKind; lookupKey: string };
+    if (alt.kind === 'externalId') {
+      claim = { kind: 'externalId', lookupKey: externalIdLookup(alt.issuer, alt.id) };
+    } else {
+      const wanted = alt.path.toLowerCase();
+      const path = Object.entries(uniquePaths).find(([p]) => p.toLowerCase() === wanted)?.[1];
+      if (!path) {
+        const noun = kind === 'USER' ? 'user' : 'group';
+        throw invalid(
+          `Invalid AttributePath '${alt.path}': the unique attributes of a ${noun} are ${Object.keys(uniquePaths).join(', ')}`,
+        );
+      }
+      if (typeof alt.value !== 'string')
+        throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
+      claim = { kind: path.kind, lookupKey: path.key(alt.value) };
+    }
+    const row = await this.#repo.findOldestByClaim(storeId, claim.kind, claim.lookupKey);
+    if (!row || row.kind !== kind)
+      throw notFound(
+        kind,
+        alt.kind === 'externalId' ? `${alt.issuer}/${alt.id}` : String(alt.value),
+      );
+    return row.resourceId;
+  }
 
   private async getRow(kind: ResourceKind, storeId: string, id: string): Promise<ResourceRow> {
     const row = await this.#repo.getResource(kind, id);

@@ -310,17 +310,7 @@ export class IdentityStoreRepository {
     afterId: string | undefined,
     limit: number,
   ): Promise<ResourceRow[]> {
-    let q = this.#db
-      .selectFrom('identity_claims')
-      .innerJoin(
-        'identity_resources',
-        'identity_resources.resource_id',
-        'identity_claims.resource_id',
-      )
-      .selectAll('identity_resources')
-      .where('identity_claims.store_id', '=', storeId)
-      .where('identity_claims.kind', '=', kind)
-      .where('identity_claims.lookup_key', '=', lookupKey);
+    let q = this.claimQuery(storeId, kind, lookupKey);
     if (afterId !== undefined) q = q.where('identity_claims.resource_id', '>', afterId);
     const rows = await q.orderBy('identity_claims.resource_id').limit(limit).execute();
     return rows.map(toResource);
@@ -331,8 +321,18 @@ export class IdentityStoreRepository {
     storeId: string,
     kind: string,
     lookupKey: string,
-  ): Promise<ResourceRow[]> {
-    const rows = await this.#db
+  ): Promise<ResourceRow | undefined> {
+    const row = await this.claimQuery(storeId, kind, lookupKey)
+      .orderBy('identity_resources.created_at')
+      .orderBy('identity_resources.resource_id')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toResource(row);
+  }
+
+  /** The resources holding one claim: the claims' lookup index joined to the resources. */
+  private claimQuery(storeId: string, kind: string, lookupKey: string) {
+    return this.#db
       .selectFrom('identity_claims')
       .innerJoin(
         'identity_resources',
@@ -342,12 +342,7 @@ export class IdentityStoreRepository {
       .selectAll('identity_resources')
       .where('identity_claims.store_id', '=', storeId)
       .where('identity_claims.kind', '=', kind)
-      .where('identity_claims.lookup_key', '=', lookupKey)
-      .orderBy('identity_resources.created_at')
-      .orderBy('identity_resources.resource_id')
-      .limit(1)
-      .execute();
-    return rows.map(toResource);
+      .where('identity_claims.lookup_key', '=', lookupKey);
   }
 
   // ---- memberships
