@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isVoxgateError } from '../errors/index.js';
 import { registerAdminCredentials } from './admin-credentials-command.js';
 import { registerAdminIdentityStore } from './admin-identitystore-command.js';
+import { registerAdminKeys } from './admin-keys-command.js';
 import { registerServe } from './serve-command.js';
 
 const program = new Command('voxgate')
@@ -19,6 +20,7 @@ const admin = program
   .description('operator commands on a data directory (work while the server runs)');
 registerAdminCredentials(admin);
 registerAdminIdentityStore(admin);
+registerAdminKeys(admin);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { ensureFirstStart } from '../credentials/index.js';
 import { openRuntime } from '../runtime/open-runtime.js';
-import { voiceIdService } from '../protocols/aws-json/aws-services.js';
+import { voiceIdService } from '../protocols/aws-json/voiceid/voiceid-service.js';
 import { identityStoreService } from '../protocols/aws-json/identitystore/identitystore-service.js';
 import { buildServer } from '../server.js';
 import { configFromOptions, withAllConfigOptions } from './common-options.js';
@@ -50,7 +50,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     accessKeys: runtime.accessKeys,
     adminToken: runtime.adminToken,
     identityStore: runtime.identityStore,
-    awsServices: [identityStoreService(runtime.identityStore), voiceIdService()],
+    awsServices: [identityStoreService(runtime.identityStore), voiceIdService(runtime.voiceId)],
     readiness: [{ name: 'storage', check: () => runtime.credentialStore.ping() }],
     limits: config,
   });

@@ -139,6 +139,33 @@ export const CONFIG_OPTIONS = {
     description:
       'A connection on which nothing moves for this long is closed (stalled or abandoned clients).',
   },
+  awsRegion: {
+    type: 'string',
+    flag: '--aws-region <region>',
+    env: 'VOXGATE_AWS_REGION',
+    default: 'us-east-1',
+    defaultText: 'us-east-1',
+    description:
+      'Region in the ARNs Voxgate issues (Voice ID domains, KMS keys). Requests are accepted signed for any region.',
+  },
+  awsAccountId: {
+    type: 'string',
+    flag: '--aws-account-id <id>',
+    env: 'VOXGATE_AWS_ACCOUNT_ID',
+    default: '000000000000',
+    defaultText: '000000000000',
+    description: 'Twelve-digit account id in the ARNs Voxgate issues.',
+  },
+  voiceIdMaxTags: {
+    type: 'int',
+    flag: '--voiceid-max-tags <n>',
+    env: 'VOXGATE_VOICEID_MAX_TAGS',
+    default: 50,
+    defaultText: '50',
+    min: 1,
+    max: 200,
+    description: 'Tags per Voice ID domain.',
+  },
   identityStoreAutoCreate: {
     type: 'bool',
     flag: '--identitystore-auto-create <bool>',
@@ -223,6 +250,9 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly socketIdleTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly awsRegion: string;
+  readonly awsAccountId: string;
+  readonly voiceIdMaxTags: number;
   readonly identityStoreAutoCreate: boolean;
   readonly identityStoreUniqueEmails: boolean;
   readonly identityStoreUpdateRetries: number;

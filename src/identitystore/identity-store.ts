@@ -27,7 +27,7 @@ import {
   type ClaimKind,
 } from './claims.js';
 import { newResourceId, newStoreId } from './ids.js';
-import type { PageTokens } from './page-tokens.js';
+import type { PageTokens } from '../pagination/index.js';
 import type {
   Actor,
   AttributeOperation,

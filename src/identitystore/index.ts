@@ -14,5 +14,4 @@ export {
   type PageRequest,
   type AlternateIdentifier,
 } from './identity-store.js';
-export { PageTokens } from './page-tokens.js';
 export type * from './types.js';

@@ -2,11 +2,16 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import { AccessKeys, AdminToken } from '../credentials/index.js';
 import { catalog, voxError } from '../errors/index.js';
-import { IdentityStore, PageTokens } from '../identitystore/index.js';
+import { IdentityStore } from '../identitystore/index.js';
+import { KeyService } from '../keys/index.js';
+import { VoiceIdControlPlane } from '../voiceid/index.js';
+import { PageTokens } from '../pagination/index.js';
 import { SecretBox, deriveKey, loadMasterKey } from '../secrets/index.js';
 import {
   CredentialStore,
   IdentityStoreRepository,
+  KmsKeyRepository,
+  VoiceIdRepository,
   UnsupportedDatabaseUrl,
   openStorage,
   type MigrationReport,
@@ -22,6 +27,8 @@ export interface Runtime {
   readonly accessKeys: AccessKeys;
   readonly adminToken: AdminToken;
   readonly identityStore: IdentityStore;
+  readonly keys: KeyService;
+  readonly voiceId: VoiceIdControlPlane;
   close(): Promise<void>;
 }
 
@@ -52,6 +59,12 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   }
   const box = new SecretBox(masterKey);
   const credentialStore = new CredentialStore(opened.dialect);
+  const keys = new KeyService(
+    new KmsKeyRepository(opened.dialect),
+    box,
+    config.awsRegion,
+    config.awsAccountId,
+  );
   return {
     config,
     storage: opened.dialect,
@@ -69,6 +82,17 @@ export async function openRuntime(config: Config): Promise<Runtime> {
         maxUsers: config.identityStoreMaxUsers,
         maxGroups: config.identityStoreMaxGroups,
         maxGroupsPerUser: config.identityStoreMaxGroupsPerUser,
+      },
+    ),
+    keys,
+    voiceId: new VoiceIdControlPlane(
+      new VoiceIdRepository(opened.dialect),
+      keys,
+      new PageTokens(deriveKey(masterKey, 'voxgate/voiceid-page-tokens/v1')),
+      {
+        region: config.awsRegion,
+        accountId: config.awsAccountId,
+        maxTagsPerResource: config.voiceIdMaxTags,
       },
     ),
     close: () => opened.dialect.db.destroy(),

@@ -65,6 +65,53 @@ export interface IdentityClaimsTable {
   readonly resource_id: string;
 }
 
+export interface KmsKeysTable {
+  readonly key_id: string;
+  readonly alias: string | null;
+  readonly description: string | null;
+  readonly state: 'Enabled' | 'Disabled';
+  readonly material_sealed: string;
+  readonly created_at: number;
+  readonly version: Generated<number>;
+}
+
+export interface VoiceIdDomainsTable {
+  readonly domain_id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly kms_key_id: string;
+  readonly key_ref: string;
+  readonly status: 'ACTIVE' | 'PENDING' | 'SUSPENDED';
+  readonly sse_update_status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | null;
+  readonly sse_old_kms_key_id: string | null;
+  readonly sse_message: string | null;
+  readonly default_watchlist_id: string;
+  readonly client_token: string | null;
+  readonly request_fingerprint: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly version: Generated<number>;
+}
+
+export interface VoiceIdWatchlistsTable {
+  readonly watchlist_id: string;
+  readonly domain_id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly is_default: number;
+  readonly client_token: string | null;
+  readonly request_fingerprint: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly version: Generated<number>;
+}
+
+export interface VoiceIdTagsTable {
+  readonly domain_id: string;
+  readonly tag_key: string;
+  readonly tag_value: string;
+}
+
 export interface Database {
   readonly access_keys: AccessKeysTable;
   readonly server_secrets: ServerSecretsTable;
@@ -72,4 +119,8 @@ export interface Database {
   readonly identity_resources: IdentityResourcesTable;
   readonly identity_memberships: IdentityMembershipsTable;
   readonly identity_claims: IdentityClaimsTable;
+  readonly kms_keys: KmsKeysTable;
+  readonly voiceid_domains: VoiceIdDomainsTable;
+  readonly voiceid_watchlists: VoiceIdWatchlistsTable;
+  readonly voiceid_tags: VoiceIdTagsTable;
 }

@@ -21,3 +21,10 @@ export {
   type ClaimRow,
   type MembershipRow,
 } from './identity-store-repository.js';
+export { KmsKeyRepository, AliasTaken, type KmsKeyRow } from './kms-key-repository.js';
+export {
+  VoiceIdRepository,
+  ClientTokenTaken,
+  type DomainRow,
+  type WatchlistRow,
+} from './voiceid-repository.js';

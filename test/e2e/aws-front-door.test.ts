@@ -7,7 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IdentitystoreServiceException } from '@aws-sdk/client-identitystore';
 import { DescribeUserCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
-import { DescribeDomainCommand, ListDomainsCommand } from '@aws-sdk/client-voice-id';
+import {
+  DescribeDomainCommand,
+  DescribeSpeakerCommand,
+  ListDomainsCommand,
+} from '@aws-sdk/client-voice-id';
 import {
   identityStoreClient,
   voiceIdClient,
@@ -58,8 +62,18 @@ for (const kind of testDatabaseKinds()) {
     });
 
     test('Voice ID requests are verified against the voiceid scope and JSON 1.0', async () => {
-      const e = await rejection(voiceIdClient(server, creds).send(new ListDomainsCommand({})));
+      const out = await voiceIdClient(server, creds).send(new ListDomainsCommand({}));
+      assert.deepEqual(out.DomainSummaries, []);
+    });
+
+    test('an operation without a handler yet answers NotImplementedException', async () => {
+      const e = await rejection(
+        voiceIdClient(server, creds).send(
+          new DescribeSpeakerCommand({ DomainId: 'a'.repeat(22), SpeakerId: 'caller-1' }),
+        ),
+      );
       assert.equal(e.name, 'NotImplementedException');
+      assert.equal(e.$metadata.httpStatusCode, 501);
     });
 
     test('a wrong secret is InvalidSignatureException', async () => {

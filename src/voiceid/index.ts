@@ -1,0 +1,19 @@
+/**
+ * The Voice ID domain: domains, watchlists, tags (control plane).
+ *
+ * ### Examples
+ * ```ts
+ * const voiceId = new VoiceIdControlPlane(new VoiceIdRepository(dialect), keys, tokens, options);
+ * const domain = await voiceId.createDomain({ name: 'calls', kmsKeyId: 'alias/voice', tags: [] });
+ * ```
+ */
+export {
+  VoiceIdControlPlane,
+  notFound as voiceIdNotFound,
+  type DomainView,
+  type WatchlistView,
+  type Tag,
+  type VoiceIdOptions,
+  type DomainStatus,
+} from './voice-id-control-plane.js';
+export { newUniqueId, newGeneratedId } from './ids.js';

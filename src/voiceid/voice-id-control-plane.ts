@@ -1,0 +1,447 @@
+import { createHash } from 'node:crypto';
+import { catalog, voxError, type VoxgateError } from '../errors/index.js';
+import type { KeyService } from '../keys/index.js';
+import type { PageTokens } from '../pagination/index.js';
+import {
+  ClientTokenTaken,
+  type DomainRow,
+  type VoiceIdRepository,
+  type WatchlistRow,
+} from '../storage/index.js';
+import { newUniqueId } from './ids.js';
+
+export type DomainStatus = 'ACTIVE' | 'PENDING' | 'SUSPENDED';
+
+export interface DomainView {
+  readonly domainId: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly status: DomainStatus;
+  readonly kmsKeyId: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly sseUpdate:
+    | {
+        readonly oldKmsKeyId: string | undefined;
+        readonly status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+        readonly message: string | undefined;
+      }
+    | undefined;
+  readonly defaultWatchlistId: string;
+}
+
+export interface WatchlistView {
+  readonly domainId: string;
+  readonly watchlistId: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly isDefault: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface PageRequest {
+  readonly maxResults: number | undefined;
+  readonly nextToken: string | undefined;
+}
+
+export interface VoiceIdOptions {
+  readonly region: string;
+  readonly accountId: string;
+  readonly maxTagsPerResource: number;
+}
+
+const DEFAULT_WATCHLIST_NAME = 'Default';
+const DEFAULT_WATCHLIST_DESCRIPTION = 'The default watchlist of the domain';
+
+const invalid = (detail: string): VoxgateError => voxError(catalog.VoiceIdValidation, { detail });
+const TYPE_TEXT = {
+  DOMAIN: 'Domain',
+  WATCHLIST: 'Watchlist',
+  FRAUDSTER: 'Fraudster',
+  SPEAKER: 'Speaker',
+  BATCH_JOB: 'Job',
+  SESSION: 'Session',
+} as const;
+export const notFound = (resourceType: keyof typeof TYPE_TEXT, resourceId: string): VoxgateError =>
+  voxError(catalog.VoiceIdResourceNotFound, {
+    resourceType,
+    resourceTypeText: TYPE_TEXT[resourceType],
+    resourceId,
+  });
+
+const fingerprint = (value: unknown): string =>
+  createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/**
+ * The Voice ID control plane: domains (with their KMS key and default watchlist), watchlists and
+ * tags. A domain is ACTIVE while its key is enabled and SUSPENDED while it is disabled (the key's
+ * state is read with the domain, so disabling a key suspends its domains at once); every
+ * domain-scoped call on a domain that is not ACTIVE is ConflictException DOMAIN_NOT_ACTIVE.
+ */
+export class VoiceIdControlPlane {
+  readonly #repo: VoiceIdRepository;
+  readonly #keys: KeyService;
+  readonly #tokens: PageTokens;
+  readonly #options: VoiceIdOptions;
+
+  constructor(
+    repo: VoiceIdRepository,
+    keys: KeyService,
+    tokens: PageTokens,
+    options: VoiceIdOptions,
+  ) {
+    this.#repo = repo;
+    this.#keys = keys;
+    this.#tokens = tokens;
+    this.#options = options;
+  }
+
+  // ---- domains
+
+  async createDomain(input: {
+    name: string;
+    description?: string | undefined;
+    kmsKeyId: string;
+    clientToken?: string | undefined;
+    tags: readonly Tag[];
+  }): Promise<DomainView> {
+    const print = fingerprint([input.name, input.description ?? null, input.kmsKeyId, input.tags]);
+    if (input.clientToken) {
+      const existing = await this.#repo.findDomainByClientToken(input.clientToken);
+      if (existing) return this.sameRequest(existing, print, input.clientToken);
+    }
+    const key = await this.usableKey(input.kmsKeyId);
+    checkTags(input.tags, this.#options.maxTagsPerResource);
+    const now = Date.now();
+    const domainId = newUniqueId();
+    const watchlistId = newUniqueId();
+    try {
+      await this.#repo.insertDomain(
+        {
+          domain_id: domainId,
+          name: input.name,
+          description: input.description ?? null,
+          kms_key_id: input.kmsKeyId,
+          key_ref: key,
+          status: 'ACTIVE',
+          sse_update_status: null,
+          sse_old_kms_key_id: null,
+          sse_message: null,
+          default_watchlist_id: watchlistId,
+          client_token: input.clientToken ?? null,
+          request_fingerprint: print,
+          created_at: now,
+          updated_at: now,
+        },
+        {
+          watchlist_id: watchlistId,
+          domain_id: domainId,
+          name: DEFAULT_WATCHLIST_NAME,
+          description: DEFAULT_WATCHLIST_DESCRIPTION,
+          is_default: 1,
+          client_token: null,
+          request_fingerprint: null,
+          created_at: now,
+          updated_at: now,
+        },
+        input.tags,
+      );
+    } catch (e) {
+      // A concurrent request with the same ClientToken won: answer what it created.
+      if (e instanceof ClientTokenTaken && input.clientToken) {
+        const winner = await this.#repo.findDomainByClientToken(input.clientToken);
+        if (winner) return this.sameRequest(winner, print, input.clientToken);
+      }
+      throw e;
+    }
+    return this.describeDomain(domainId);
+  }
+
+  async describeDomain(domainId: string): Promise<DomainView> {
+    return this.view(await this.domainRow(domainId));
+  }
+
+  /**
+   * Full replace (the API's "clobber" semantics): an omitted Description is removed. A new key
+   * must exist and be enabled; changing the key records the update in
+   * ServerSideEncryptionUpdateDetails.
+   */
+  async updateDomain(
+    domainId: string,
+    input: { name: string; description?: string | undefined; kmsKeyId: string },
+  ): Promise<DomainView> {
+    const row = await this.domainRow(domainId);
+    const key = await this.usableKey(input.kmsKeyId);
+    const keyChanged = key !== row.key_ref;
+    if (keyChanged && row.sse_update_status === 'IN_PROGRESS')
+      throw voxError(catalog.VoiceIdConflictEncryptionLocked);
+    const updated = await this.#repo.updateDomain(domainId, row.version, {
+      name: input.name,
+      description: input.description ?? null,
+      kms_key_id: input.kmsKeyId,
+      key_ref: key,
+      updated_at: Date.now(),
+      ...(keyChanged
+        ? // Nothing voice-related is stored under a domain's key yet, so re-encryption is
+          // complete as soon as it starts; the previous key is reported as OldKmsKeyId.
+          {
+            sse_update_status: 'COMPLETED' as const,
+            sse_old_kms_key_id: row.kms_key_id,
+            sse_message: null,
+          }
+        : {}),
+    });
+    if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
+    return this.describeDomain(domainId);
+  }
+
+  async deleteDomain(domainId: string): Promise<void> {
+    if (!(await this.#repo.deleteDomain(domainId))) throw notFound('DOMAIN', domainId);
+  }
+
+  async listDomains(
+    page: PageRequest,
+  ): Promise<{ items: DomainView[]; nextToken: string | undefined }> {
+    const scope = 'ListDomains';
+    const size = page.maxResults ?? 10;
+    const after = this.openToken(page, scope);
+    const rows = await this.#repo.listDomains(after, size + 1);
+    return this.page(
+      rows.slice(0, size).map((r) => this.view(r)),
+      rows.length > size,
+      scope,
+      (d) => d.domainId,
+    );
+  }
+
+  /** The domain if it is ACTIVE; the guard of every domain-scoped operation. */
+  async requireActiveDomain(domainId: string): Promise<DomainView> {
+    const domain = await this.describeDomain(domainId);
+    if (domain.status !== 'ACTIVE') throw voxError(catalog.VoiceIdConflictDomainNotActive);
+    return domain;
+  }
+
+  // ---- watchlists
+
+  async createWatchlist(
+    domainId: string,
+    input: { name: string; description?: string | undefined; clientToken?: string | undefined },
+  ): Promise<WatchlistView> {
+    await this.requireActiveDomain(domainId);
+    const print = fingerprint([input.name, input.description ?? null]);
+    if (input.clientToken) {
+      const existing = await this.#repo.findWatchlistByClientToken(domainId, input.clientToken);
+      if (existing) return this.sameWatchlist(existing, print, input.clientToken);
+    }
+    const now = Date.now();
+    const watchlistId = newUniqueId();
+    try {
+      await this.#repo.insertWatchlist({
+        watchlist_id: watchlistId,
+        domain_id: domainId,
+        name: input.name,
+        description: input.description ?? null,
+        is_default: 0,
+        client_token: input.clientToken ?? null,
+        request_fingerprint: print,
+        created_at: now,
+        updated_at: now,
+      });
+    } catch (e) {
+      if (e instanceof ClientTokenTaken && input.clientToken) {
+        const winner = await this.#repo.findWatchlistByClientToken(domainId, input.clientToken);
+        if (winner) return this.sameWatchlist(winner, print, input.clientToken);
+      }
+      throw e;
+    }
+    return this.describeWatchlist(domainId, watchlistId);
+  }
+
+  async describeWatchlist(domainId: string, watchlistId: string): Promise<WatchlistView> {
+    await this.requireActiveDomain(domainId);
+    return watchlistView(await this.watchlistRow(domainId, watchlistId));
+  }
+
+  async updateWatchlist(
+    domainId: string,
+    watchlistId: string,
+    input: { name?: string | undefined; description?: string | undefined },
+  ): Promise<WatchlistView> {
+    await this.requireActiveDomain(domainId);
+    const row = await this.watchlistRow(domainId, watchlistId);
+    if (row.is_default) throw invalid('The default watchlist cannot be renamed or changed');
+    const updated = await this.#repo.updateWatchlist(domainId, watchlistId, row.version, {
+      name: input.name ?? row.name,
+      description: input.description ?? row.description,
+      updated_at: Date.now(),
+    });
+    if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
+    return this.describeWatchlist(domainId, watchlistId);
+  }
+
+  async deleteWatchlist(domainId: string, watchlistId: string): Promise<void> {
+    await this.requireActiveDomain(domainId);
+    const row = await this.watchlistRow(domainId, watchlistId);
+    if (row.is_default) throw invalid('The default watchlist cannot be deleted');
+    if (!(await this.#repo.deleteWatchlist(domainId, watchlistId)))
+      throw notFound('WATCHLIST', watchlistId);
+  }
+
+  async listWatchlists(
+    domainId: string,
+    page: PageRequest,
+  ): Promise<{ items: WatchlistView[]; nextToken: string | undefined }> {
+    await this.requireActiveDomain(domainId);
+    const scope = `ListWatchlists|${domainId}`;
+    const size = page.maxResults ?? 100;
+    const after = this.openToken(page, scope);
+    const rows = await this.#repo.listWatchlists(domainId, after, size + 1);
+    return this.page(
+      rows.slice(0, size).map(watchlistView),
+      rows.length > size,
+      scope,
+      (w) => w.watchlistId,
+    );
+  }
+
+  // ---- tags
+
+  async tagResource(arn: string, tags: readonly Tag[]): Promise<void> {
+    const domainId = await this.domainOfArn(arn);
+    checkTags(tags, this.#options.maxTagsPerResource);
+    if (
+      (await this.#repo.putTags(domainId, tags, this.#options.maxTagsPerResource)) === 'too-many'
+    ) {
+      throw invalid(`A resource can have at most ${this.#options.maxTagsPerResource} tags`);
+    }
+  }
+
+  async untagResource(arn: string, keys: readonly string[]): Promise<void> {
+    const domainId = await this.domainOfArn(arn);
+    await this.#repo.deleteTags(domainId, keys);
+  }
+
+  async listTags(arn: string): Promise<Tag[]> {
+    return this.#repo.listTags(await this.domainOfArn(arn));
+  }
+
+  // ---- mechanics
+
+  domainArn(domainId: string): string {
+    return `arn:aws:voiceid:${this.#options.region}:${this.#options.accountId}:domain/${domainId}`;
+  }
+
+  private async domainOfArn(arn: string): Promise<string> {
+    const prefix = `arn:aws:voiceid:${this.#options.region}:${this.#options.accountId}:domain/`;
+    const domainId = arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined;
+    if (!domainId) throw notFound('DOMAIN', arn);
+    await this.domainRow(domainId);
+    return domainId;
+  }
+
+  private async domainRow(domainId: string): Promise<DomainRow> {
+    const row = await this.#repo.getDomain(domainId);
+    if (!row) throw notFound('DOMAIN', domainId);
+    return row;
+  }
+
+  private async watchlistRow(domainId: string, watchlistId: string): Promise<WatchlistRow> {
+    const row = await this.#repo.getWatchlist(domainId, watchlistId);
+    if (!row) throw notFound('WATCHLIST', watchlistId);
+    return row;
+  }
+
+  /** The key id a KmsKeyId names, if it exists and is enabled; otherwise a ValidationException saying which. */
+  private async usableKey(kmsKeyId: string): Promise<string> {
+    const key = await this.#keys.resolve(kmsKeyId);
+    if (!key)
+      throw invalid(
+        `The KMS key '${kmsKeyId}' does not exist (create one with \`voxgate admin keys create\`)`,
+      );
+    if (key.state !== 'Enabled') throw invalid(`The KMS key '${kmsKeyId}' is disabled`);
+    return key.keyId;
+  }
+
+  private sameRequest(existing: DomainRow, print: string, token: string): DomainView {
+    if (existing.request_fingerprint !== print)
+      throw invalid(`The ClientToken '${token}' was already used with different parameters`);
+    return this.view(existing);
+  }
+
+  private async sameWatchlist(
+    existing: WatchlistRow,
+    print: string,
+    token: string,
+  ): Promise<WatchlistView> {
+    if (existing.request_fingerprint !== print)
+      throw invalid(`The ClientToken '${token}' was already used with different parameters`);
+    return watchlistView(existing);
+  }
+
+  private openToken(page: PageRequest, scope: string): string | undefined {
+    if (page.nextToken === undefined) return undefined;
+    const after = this.#tokens.open(page.nextToken, scope);
+    if (after === undefined)
+      throw invalid('The NextToken is invalid or belongs to another request');
+    return after;
+  }
+
+  private page<T>(items: T[], more: boolean, scope: string, idOf: (item: T) => string) {
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextToken: more && last !== undefined ? this.#tokens.issue(scope, idOf(last)) : undefined,
+    };
+  }
+
+  private view(row: DomainRow): DomainView {
+    return {
+      domainId: row.domain_id,
+      arn: this.domainArn(row.domain_id),
+      name: row.name,
+      description: row.description ?? undefined,
+      status: row.key_state === 'Enabled' ? row.status : 'SUSPENDED',
+      kmsKeyId: row.kms_key_id,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      sseUpdate: row.sse_update_status
+        ? {
+            oldKmsKeyId: row.sse_old_kms_key_id ?? undefined,
+            status: row.sse_update_status,
+            message: row.sse_message ?? undefined,
+          }
+        : undefined,
+      defaultWatchlistId: row.default_watchlist_id,
+    };
+  }
+}
+
+function checkTags(tags: readonly Tag[], max: number): void {
+  if (tags.length > max) throw invalid(`A resource can have at most ${max} tags`);
+  const keys = new Set<string>();
+  for (const t of tags) {
+    if (t.key.toLowerCase().startsWith('aws:'))
+      throw invalid(`Tag keys starting with 'aws:' are reserved: '${t.key}'`);
+    if (keys.has(t.key)) throw invalid(`Duplicate tag key '${t.key}'`);
+    keys.add(t.key);
+  }
+}
+
+function watchlistView(row: WatchlistRow): WatchlistView {
+  return {
+    domainId: row.domain_id,
+    watchlistId: row.watchlist_id,
+    name: row.name,
+    description: row.description ?? undefined,
+    isDefault: row.is_default === 1,
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
