@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isVoxgateError } from '../errors/index.js';
 import { registerAdminCredentials } from './admin-credentials-command.js';
 import { registerAdminIdentityStore } from './admin-identitystore-command.js';
+import { registerAdminFraudsters } from './admin-fraudsters-command.js';
 import { registerAdminKeys } from './admin-keys-command.js';
 import { registerServe } from './serve-command.js';
 
@@ -21,6 +22,7 @@ const admin = program
 registerAdminCredentials(admin);
 registerAdminIdentityStore(admin);
 registerAdminKeys(admin);
+registerAdminFraudsters(admin);
 
 try {
   await program.parseAsync(process.argv);

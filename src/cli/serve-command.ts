@@ -38,7 +38,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     },
     pino.destination({ fd: 2, sync: false }),
   );
-  const runtime = await openRuntime(config);
+  const runtime = await openRuntime(config, logger);
   for (const step of runtime.migrations.applied)
     logger.info({ migration: step }, 'migration applied');
 
@@ -50,7 +50,10 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     accessKeys: runtime.accessKeys,
     adminToken: runtime.adminToken,
     identityStore: runtime.identityStore,
-    awsServices: [identityStoreService(runtime.identityStore), voiceIdService(runtime.voiceId)],
+    awsServices: [
+      identityStoreService(runtime.identityStore),
+      voiceIdService(runtime.voiceId, runtime.voiceIdPeople),
+    ],
     readiness: [{ name: 'storage', check: () => runtime.credentialStore.ping() }],
     limits: config,
   });
@@ -61,6 +64,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     { port, host: config.host, storage: runtime.storage.description, dataDir: config.dataDir },
     'listening',
   );
+  runtime.reencryption.start();
   process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
 
   let closing = false;

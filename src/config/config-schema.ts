@@ -166,6 +166,24 @@ export const CONFIG_OPTIONS = {
     max: 200,
     description: 'Tags per Voice ID domain.',
   },
+  voiceIdReencryptBatchSize: {
+    type: 'int',
+    flag: '--voiceid-reencrypt-batch-size <n>',
+    env: 'VOXGATE_VOICEID_REENCRYPT_BATCH_SIZE',
+    default: 100,
+    defaultText: '100',
+    min: 1,
+    description: 'Voice data records re-encrypted per batch after a domain key change.',
+  },
+  voiceIdReencryptPauseMs: {
+    type: 'int',
+    flag: '--voiceid-reencrypt-pause-ms <n>',
+    env: 'VOXGATE_VOICEID_REENCRYPT_PAUSE_MS',
+    default: 0,
+    defaultText: '0',
+    min: 0,
+    description: 'Pause between re-encryption batches (throttles the background work).',
+  },
   identityStoreAutoCreate: {
     type: 'bool',
     flag: '--identitystore-auto-create <bool>',
@@ -253,6 +271,8 @@ export interface Config {
   readonly awsRegion: string;
   readonly awsAccountId: string;
   readonly voiceIdMaxTags: number;
+  readonly voiceIdReencryptBatchSize: number;
+  readonly voiceIdReencryptPauseMs: number;
   readonly identityStoreAutoCreate: boolean;
   readonly identityStoreUniqueEmails: boolean;
   readonly identityStoreUpdateRetries: number;

@@ -105,6 +105,11 @@ export class KeyService {
     return { plaintext, wrapped: wrap(material, plaintext, context) };
   }
 
+  /** Wraps an existing data key under another key (re-encryption after a key change). */
+  async wrapDataKey(keyId: string, dataKey: Buffer, context: string): Promise<string> {
+    return wrap(await this.material(keyId), dataKey, context);
+  }
+
   /** Unwraps a data key; fails if the key is disabled or the context differs. */
   async unwrapDataKey(keyId: string, wrapped: string, context: string): Promise<Buffer> {
     return unwrap(await this.material(keyId), wrapped, context);

@@ -4,13 +4,19 @@ import { AccessKeys, AdminToken } from '../credentials/index.js';
 import { catalog, voxError } from '../errors/index.js';
 import { IdentityStore } from '../identitystore/index.js';
 import { KeyService } from '../keys/index.js';
-import { VoiceIdControlPlane } from '../voiceid/index.js';
+import {
+  ReencryptionWorker,
+  VoiceDataVault,
+  VoiceIdControlPlane,
+  VoiceIdPeople,
+} from '../voiceid/index.js';
 import { PageTokens } from '../pagination/index.js';
 import { SecretBox, deriveKey, loadMasterKey } from '../secrets/index.js';
 import {
   CredentialStore,
   IdentityStoreRepository,
   KmsKeyRepository,
+  VoiceIdPeopleRepository,
   VoiceIdRepository,
   UnsupportedDatabaseUrl,
   openStorage,
@@ -29,10 +35,21 @@ export interface Runtime {
   readonly identityStore: IdentityStore;
   readonly keys: KeyService;
   readonly voiceId: VoiceIdControlPlane;
+  readonly voiceIdPeople: VoiceIdPeople;
+  /** Re-encrypts voice data after key changes; `voxgate serve` starts it. */
+  readonly reencryption: ReencryptionWorker;
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config): Promise<Runtime> {
+/** Where background work reports; the server passes its logger, admin commands a silent one. */
+export interface RuntimeLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const SILENT: RuntimeLogger = { info: () => undefined, error: () => undefined };
+
+export async function openRuntime(config: Config, log: RuntimeLogger = SILENT): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let masterKey: Buffer;
   try {
@@ -65,6 +82,32 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     config.awsRegion,
     config.awsAccountId,
   );
+  const voiceIdRepo = new VoiceIdRepository(opened.dialect);
+  const peopleRepo = new VoiceIdPeopleRepository(opened.dialect);
+  const vault = new VoiceDataVault(keys);
+  const voiceIdTokens = new PageTokens(deriveKey(masterKey, 'voxgate/voiceid-page-tokens/v1'));
+  const reencryption = new ReencryptionWorker(
+    voiceIdRepo,
+    peopleRepo,
+    vault,
+    {
+      batchSize: config.voiceIdReencryptBatchSize,
+      pauseMs: config.voiceIdReencryptPauseMs,
+      pollMs: 2000,
+    },
+    log,
+  );
+  const voiceId = new VoiceIdControlPlane(
+    voiceIdRepo,
+    keys,
+    voiceIdTokens,
+    {
+      region: config.awsRegion,
+      accountId: config.awsAccountId,
+      maxTagsPerResource: config.voiceIdMaxTags,
+    },
+    reencryption,
+  );
   return {
     config,
     storage: opened.dialect,
@@ -85,16 +128,12 @@ export async function openRuntime(config: Config): Promise<Runtime> {
       },
     ),
     keys,
-    voiceId: new VoiceIdControlPlane(
-      new VoiceIdRepository(opened.dialect),
-      keys,
-      new PageTokens(deriveKey(masterKey, 'voxgate/voiceid-page-tokens/v1')),
-      {
-        region: config.awsRegion,
-        accountId: config.awsAccountId,
-        maxTagsPerResource: config.voiceIdMaxTags,
-      },
-    ),
-    close: () => opened.dialect.db.destroy(),
+    voiceId,
+    voiceIdPeople: new VoiceIdPeople(voiceId, voiceIdRepo, peopleRepo, vault, voiceIdTokens),
+    reencryption,
+    close: async () => {
+      await reencryption.stop();
+      await opened.dialect.db.destroy();
+    },
   };
 }

@@ -112,6 +112,40 @@ export interface VoiceIdTagsTable {
   readonly tag_value: string;
 }
 
+export interface VoiceIdFraudstersTable {
+  readonly fraudster_id: string;
+  readonly domain_id: string;
+  readonly created_at: number;
+  readonly version: Generated<number>;
+}
+
+export interface VoiceIdFraudsterWatchlistsTable {
+  readonly fraudster_id: string;
+  readonly watchlist_id: string;
+}
+
+export interface VoiceIdSpeakersTable {
+  readonly generated_id: string;
+  readonly domain_id: string;
+  readonly customer_speaker_id: string | null;
+  readonly status: 'ENROLLED' | 'EXPIRED' | 'OPTED_OUT' | 'PENDING';
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly last_accessed_at: number | null;
+  readonly version: Generated<number>;
+}
+
+export interface VoiceIdVoiceDataTable {
+  readonly record_id: string;
+  readonly domain_id: string;
+  readonly owner_id: string;
+  readonly kind: 'AUDIO' | 'VOICEPRINT';
+  readonly key_ref: string;
+  readonly wrapped_key: string;
+  readonly ciphertext: string;
+  readonly created_at: number;
+}
+
 export interface Database {
   readonly access_keys: AccessKeysTable;
   readonly server_secrets: ServerSecretsTable;
@@ -123,4 +157,8 @@ export interface Database {
   readonly voiceid_domains: VoiceIdDomainsTable;
   readonly voiceid_watchlists: VoiceIdWatchlistsTable;
   readonly voiceid_tags: VoiceIdTagsTable;
+  readonly voiceid_fraudsters: VoiceIdFraudstersTable;
+  readonly voiceid_fraudster_watchlists: VoiceIdFraudsterWatchlistsTable;
+  readonly voiceid_speakers: VoiceIdSpeakersTable;
+  readonly voiceid_voice_data: VoiceIdVoiceDataTable;
 }

@@ -28,3 +28,10 @@ export {
   type DomainRow,
   type WatchlistRow,
 } from './voiceid-repository.js';
+export {
+  VoiceIdPeopleRepository,
+  WatchlistGone,
+  type FraudsterRow,
+  type SpeakerRow,
+  type VoiceDataRow,
+} from './voiceid-people-repository.js';

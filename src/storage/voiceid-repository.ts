@@ -106,9 +106,47 @@ export class VoiceIdRepository {
     return r.numUpdatedRows > 0n;
   }
 
+  /** Domains whose key changed and whose voice data is still being re-wrapped. */
+  async domainsInEncryptionUpdate(): Promise<{ domainId: string; keyRef: string }[]> {
+    const rows = await this.#db
+      .selectFrom('voiceid_domains')
+      .select(['domain_id', 'key_ref'])
+      .where('sse_update_status', '=', 'IN_PROGRESS')
+      .orderBy('domain_id')
+      .execute();
+    return rows.map((r) => ({ domainId: r.domain_id, keyRef: r.key_ref }));
+  }
+
+  /**
+   * Ends an encryption update, only if it is still the update toward `keyRef` (a newer key
+   * change restarts it instead).
+   */
+  async finishEncryptionUpdate(
+    domainId: string,
+    keyRef: string,
+    status: 'COMPLETED' | 'FAILED',
+    message: string | null,
+  ): Promise<void> {
+    await this.#db
+      .updateTable('voiceid_domains')
+      .set((eb) => ({
+        sse_update_status: status,
+        sse_message: message,
+        version: eb('version', '+', 1),
+      }))
+      .where('domain_id', '=', domainId)
+      .where('key_ref', '=', keyRef)
+      .where('sse_update_status', '=', 'IN_PROGRESS')
+      .execute();
+  }
+
   async deleteDomain(domainId: string): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('voiceid_tags').where('domain_id', '=', domainId).execute();
+      await trx.deleteFrom('voiceid_voice_data').where('domain_id', '=', domainId).execute();
+      await trx.deleteFrom('voiceid_speakers').where('domain_id', '=', domainId).execute();
+      // Fraudsters first: their watchlist associations go with them (cascade).
+      await trx.deleteFrom('voiceid_fraudsters').where('domain_id', '=', domainId).execute();
       await trx.deleteFrom('voiceid_watchlists').where('domain_id', '=', domainId).execute();
       const r = await trx
         .deleteFrom('voiceid_domains')
@@ -166,14 +204,35 @@ export class VoiceIdRepository {
     return r.numUpdatedRows > 0n;
   }
 
-  async deleteWatchlist(domainId: string, watchlistId: string): Promise<boolean> {
-    const r = await this.#db
-      .deleteFrom('voiceid_watchlists')
-      .where('watchlist_id', '=', watchlistId)
-      .where('domain_id', '=', domainId)
-      .where('is_default', '=', 0)
-      .executeTakeFirst();
-    return r.numDeletedRows > 0n;
+  /**
+   * Deletes a custom watchlist unless fraudsters belong to it. The foreign key from the
+   * associations decides a race with a concurrent AssociateFraudster: the delete then fails.
+   */
+  async deleteWatchlist(
+    domainId: string,
+    watchlistId: string,
+  ): Promise<'deleted' | 'not-empty' | 'missing'> {
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        const member = await trx
+          .selectFrom('voiceid_fraudster_watchlists')
+          .select('fraudster_id')
+          .where('watchlist_id', '=', watchlistId)
+          .limit(1)
+          .executeTakeFirst();
+        if (member) return 'not-empty' as const;
+        const r = await trx
+          .deleteFrom('voiceid_watchlists')
+          .where('watchlist_id', '=', watchlistId)
+          .where('domain_id', '=', domainId)
+          .where('is_default', '=', 0)
+          .executeTakeFirst();
+        return r.numDeletedRows > 0n ? ('deleted' as const) : ('missing' as const);
+      });
+    } catch (e) {
+      if (isForeignKeyViolation(e)) return 'not-empty';
+      throw e;
+    }
   }
 
   async listWatchlists(
@@ -243,6 +302,11 @@ export class VoiceIdRepository {
 }
 
 class TooManyTags extends Error {}
+
+export function isForeignKeyViolation(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null || !('code' in e)) return false;
+  return e.code === '23503' || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
 
 function normaliseDomain<
   T extends { created_at: number; updated_at: number; version: number } | undefined,

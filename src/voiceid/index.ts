@@ -17,3 +17,12 @@ export {
   type DomainStatus,
 } from './voice-id-control-plane.js';
 export { newUniqueId, newGeneratedId } from './ids.js';
+export {
+  VoiceIdPeople,
+  type FraudsterView,
+  type SpeakerView,
+  type SpeakerStatus,
+} from './voice-id-people.js';
+export { VoiceDataVault } from './voice-data-vault.js';
+export { ReencryptionWorker, type ReencryptionOptions } from './reencryption-worker.js';
+export type { EncryptionUpdates, PageRequest } from './voice-id-control-plane.js';

@@ -29,6 +29,15 @@ export interface DomainView {
       }
     | undefined;
   readonly defaultWatchlistId: string;
+  /** The key the domain's voice data is (being) encrypted under. Internal, not on the wire. */
+  readonly keyRef: string;
+}
+
+/** What the control plane needs from the re-encryption machinery. */
+export interface EncryptionUpdates {
+  hasVoiceData(domainId: string): Promise<boolean>;
+  /** Wakes the re-encryption worker. */
+  kick(): void;
 }
 
 export interface WatchlistView {
@@ -90,17 +99,20 @@ export class VoiceIdControlPlane {
   readonly #keys: KeyService;
   readonly #tokens: PageTokens;
   readonly #options: VoiceIdOptions;
+  readonly #encryption: EncryptionUpdates;
 
   constructor(
     repo: VoiceIdRepository,
     keys: KeyService,
     tokens: PageTokens,
     options: VoiceIdOptions,
+    encryption: EncryptionUpdates,
   ) {
     this.#repo = repo;
     this.#keys = keys;
     this.#tokens = tokens;
     this.#options = options;
+    this.#encryption = encryption;
   }
 
   // ---- domains
@@ -170,8 +182,10 @@ export class VoiceIdControlPlane {
 
   /**
    * Full replace (the API's "clobber" semantics): an omitted Description is removed. A new key
-   * must exist and be enabled; changing the key records the update in
-   * ServerSideEncryptionUpdateDetails.
+   * must exist and be enabled. Changing the key starts a durable re-encryption of the domain's
+   * voice data (IN_PROGRESS → COMPLETED | FAILED, run by the re-encryption worker); while it
+   * runs, another key change is DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES. After FAILED, repeating
+   * the update with the same key retries it.
    */
   async updateDomain(
     domainId: string,
@@ -182,23 +196,26 @@ export class VoiceIdControlPlane {
     const keyChanged = key !== row.key_ref;
     if (keyChanged && row.sse_update_status === 'IN_PROGRESS')
       throw voxError(catalog.VoiceIdConflictEncryptionLocked);
+    const retry = !keyChanged && row.sse_update_status === 'FAILED';
+    let sse = {};
+    if (keyChanged || retry) {
+      const pending = await this.#encryption.hasVoiceData(domainId);
+      sse = {
+        sse_update_status: pending ? ('IN_PROGRESS' as const) : ('COMPLETED' as const),
+        sse_old_kms_key_id: keyChanged ? row.kms_key_id : row.sse_old_kms_key_id,
+        sse_message: null,
+      };
+    }
     const updated = await this.#repo.updateDomain(domainId, row.version, {
       name: input.name,
       description: input.description ?? null,
       kms_key_id: input.kmsKeyId,
       key_ref: key,
       updated_at: Date.now(),
-      ...(keyChanged
-        ? // Nothing voice-related is stored under a domain's key yet, so re-encryption is
-          // complete as soon as it starts; the previous key is reported as OldKmsKeyId.
-          {
-            sse_update_status: 'COMPLETED' as const,
-            sse_old_kms_key_id: row.kms_key_id,
-            sse_message: null,
-          }
-        : {}),
+      ...sse,
     });
     if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
+    if (keyChanged || retry) this.#encryption.kick();
     return this.describeDomain(domainId);
   }
 
@@ -419,6 +436,7 @@ export class VoiceIdControlPlane {
           }
         : undefined,
       defaultWatchlistId: row.default_watchlist_id,
+      keyRef: row.key_ref,
     };
   }
 }

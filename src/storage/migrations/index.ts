@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-access-keys-and-server-secrets.js';
 import * as m0002 from './0002-identity-store.js';
 import * as m0003 from './0003-keys-and-voiceid.js';
+import * as m0004 from './0004-voiceid-speakers-fraudsters.js';
 
 /** Every migration, in order. Names are fixed forever once released. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-access-keys-and-server-secrets': m0001,
   '0002-identity-store': m0002,
   '0003-keys-and-voiceid': m0003,
+  '0004-voiceid-speakers-fraudsters': m0004,
 };

@@ -1,4 +1,11 @@
-import type { DomainView, VoiceIdControlPlane, WatchlistView } from '../../../voiceid/index.js';
+import type {
+  DomainView,
+  FraudsterView,
+  SpeakerView,
+  VoiceIdControlPlane,
+  VoiceIdPeople,
+  WatchlistView,
+} from '../../../voiceid/index.js';
 import { catalog } from '../../../errors/index.js';
 import { defineAwsService, type AwsService } from '../aws-service.js';
 import * as model from '../generated/voiceid-model.js';
@@ -36,6 +43,27 @@ function watchlistToWire(w: WatchlistView): model.Watchlist {
   };
 }
 
+function fraudsterToWire(f: FraudsterView): model.Fraudster {
+  return {
+    DomainId: f.domainId,
+    GeneratedFraudsterId: f.fraudsterId,
+    CreatedAt: seconds(f.createdAt),
+    WatchlistIds: f.watchlistIds,
+  };
+}
+
+function speakerToWire(s: SpeakerView): model.Speaker {
+  return {
+    DomainId: s.domainId,
+    CustomerSpeakerId: s.customerSpeakerId,
+    GeneratedSpeakerId: s.generatedSpeakerId,
+    Status: s.status,
+    CreatedAt: seconds(s.createdAt),
+    UpdatedAt: seconds(s.updatedAt),
+    LastAccessedAt: s.lastAccessedAt && seconds(s.lastAccessedAt),
+  };
+}
+
 const page = (input: { MaxResults?: number; NextToken?: string }) => ({
   maxResults: input.MaxResults,
   nextToken: input.NextToken,
@@ -44,10 +72,10 @@ const tagsFromWire = (tags: model.TagList | undefined) =>
   (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
 
 /**
- * The Voice ID API on the AWS JSON door. Operations not listed here (speakers, fraudsters,
- * jobs, sessions) answer NotImplementedException until they land.
+ * The Voice ID API on the AWS JSON door. Operations not listed here (batch jobs, sessions)
+ * answer NotImplementedException until they land.
  */
-export function voiceIdService(voiceId: VoiceIdControlPlane): AwsService {
+export function voiceIdService(voiceId: VoiceIdControlPlane, people: VoiceIdPeople): AwsService {
   return defineAwsService<model.OperationTypes>(
     'voiceid',
     model,
@@ -125,6 +153,51 @@ export function voiceIdService(voiceId: VoiceIdControlPlane): AwsService {
         await voiceId.untagResource(input.ResourceArn, input.TagKeys);
         return {};
       },
+      DescribeFraudster: async (input) => ({
+        Fraudster: fraudsterToWire(
+          await people.describeFraudster(input.DomainId, input.FraudsterId),
+        ),
+      }),
+      DeleteFraudster: async (input) => {
+        await people.deleteFraudster(input.DomainId, input.FraudsterId);
+        return {};
+      },
+      ListFraudsters: async (input) => {
+        const result = await people.listFraudsters(input.DomainId, input.WatchlistId, page(input));
+        return {
+          FraudsterSummaries: result.items.map((f) => ({
+            DomainId: f.domainId,
+            GeneratedFraudsterId: f.fraudsterId,
+            CreatedAt: seconds(f.createdAt),
+            WatchlistIds: f.watchlistIds,
+          })),
+          NextToken: result.nextToken,
+        };
+      },
+      AssociateFraudster: async (input) => ({
+        Fraudster: fraudsterToWire(
+          await people.associateFraudster(input.DomainId, input.WatchlistId, input.FraudsterId),
+        ),
+      }),
+      DisassociateFraudster: async (input) => ({
+        Fraudster: fraudsterToWire(
+          await people.disassociateFraudster(input.DomainId, input.WatchlistId, input.FraudsterId),
+        ),
+      }),
+      DescribeSpeaker: async (input) => ({
+        Speaker: speakerToWire(await people.describeSpeaker(input.DomainId, input.SpeakerId)),
+      }),
+      DeleteSpeaker: async (input) => {
+        await people.deleteSpeaker(input.DomainId, input.SpeakerId);
+        return {};
+      },
+      ListSpeakers: async (input) => {
+        const result = await people.listSpeakers(input.DomainId, page(input));
+        return { SpeakerSummaries: result.items.map(speakerToWire), NextToken: result.nextToken };
+      },
+      OptOutSpeaker: async (input) => ({
+        Speaker: speakerToWire(await people.optOutSpeaker(input.DomainId, input.SpeakerId)),
+      }),
       ListTagsForResource: async (input) => ({
         Tags: (await voiceId.listTags(input.ResourceArn)).map((t) => ({
           Key: t.key,

@@ -1,0 +1,259 @@
+import { catalog, voxError } from '../errors/index.js';
+import type { PageTokens } from '../pagination/index.js';
+import {
+  WatchlistGone,
+  type FraudsterRow,
+  type SpeakerRow,
+  type VoiceIdPeopleRepository,
+  type VoiceIdRepository,
+} from '../storage/index.js';
+import { newGeneratedId } from './ids.js';
+import { notFound, type PageRequest, type VoiceIdControlPlane } from './voice-id-control-plane.js';
+import type { VoiceDataVault } from './voice-data-vault.js';
+
+export type SpeakerStatus = 'ENROLLED' | 'EXPIRED' | 'OPTED_OUT' | 'PENDING';
+
+export interface FraudsterView {
+  readonly domainId: string;
+  readonly fraudsterId: string;
+  readonly createdAt: Date;
+  readonly watchlistIds: readonly string[];
+}
+
+export interface SpeakerView {
+  readonly domainId: string;
+  readonly customerSpeakerId: string | undefined;
+  readonly generatedSpeakerId: string;
+  readonly status: SpeakerStatus;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly lastAccessedAt: Date | undefined;
+}
+
+const fraudsterView = (r: FraudsterRow): FraudsterView => ({
+  domainId: r.domainId,
+  fraudsterId: r.fraudsterId,
+  createdAt: new Date(r.createdAt),
+  watchlistIds: r.watchlistIds,
+});
+
+const speakerView = (r: SpeakerRow): SpeakerView => ({
+  domainId: r.domain_id,
+  customerSpeakerId: r.customer_speaker_id ?? undefined,
+  generatedSpeakerId: r.generated_id,
+  status: r.status,
+  createdAt: new Date(r.created_at),
+  updatedAt: new Date(r.updated_at),
+  lastAccessedAt: r.last_accessed_at === null ? undefined : new Date(r.last_accessed_at),
+});
+
+/**
+ * Fraudsters (on watchlists) and speakers of a domain, with their voice data encrypted under
+ * the domain's key. Every call requires an ACTIVE domain.
+ */
+export class VoiceIdPeople {
+  readonly #domains: VoiceIdControlPlane;
+  readonly #watchlists: VoiceIdRepository;
+  readonly #repo: VoiceIdPeopleRepository;
+  readonly #vault: VoiceDataVault;
+  readonly #tokens: PageTokens;
+
+  constructor(
+    domains: VoiceIdControlPlane,
+    watchlists: VoiceIdRepository,
+    repo: VoiceIdPeopleRepository,
+    vault: VoiceDataVault,
+    tokens: PageTokens,
+  ) {
+    this.#domains = domains;
+    this.#watchlists = watchlists;
+    this.#repo = repo;
+    this.#vault = vault;
+    this.#tokens = tokens;
+  }
+
+  // ---- fraudsters
+
+  /**
+   * An operator tool until registration jobs process audio: a fraudster on a watchlist (the
+   * default one when none is given), its audio stored encrypted for the voiceprint to come.
+   */
+  async createFraudster(
+    domainId: string,
+    watchlistId: string | undefined,
+    audio: readonly Uint8Array[],
+  ): Promise<FraudsterView> {
+    const domain = await this.#domains.requireActiveDomain(domainId);
+    const listId = watchlistId ?? domain.defaultWatchlistId;
+    await this.requireWatchlist(domainId, listId);
+    const fraudsterId = newGeneratedId();
+    const sealed = [];
+    for (const bytes of audio)
+      sealed.push(await this.#vault.seal(domainId, domain.keyRef, fraudsterId, 'AUDIO', bytes));
+    try {
+      await this.#repo.insertFraudster(domainId, fraudsterId, listId, Date.now(), sealed);
+    } catch (e) {
+      if (e instanceof WatchlistGone) throw notFound('WATCHLIST', listId);
+      throw e;
+    }
+    return this.describeFraudster(domainId, fraudsterId);
+  }
+
+  async describeFraudster(domainId: string, fraudsterId: string): Promise<FraudsterView> {
+    await this.#domains.requireActiveDomain(domainId);
+    return fraudsterView(await this.fraudster(domainId, fraudsterId));
+  }
+
+  async deleteFraudster(domainId: string, fraudsterId: string): Promise<void> {
+    await this.#domains.requireActiveDomain(domainId);
+    if (!(await this.#repo.deleteFraudster(domainId, fraudsterId)))
+      throw notFound('FRAUDSTER', fraudsterId);
+  }
+
+  async listFraudsters(
+    domainId: string,
+    watchlistId: string | undefined,
+    page: PageRequest,
+  ): Promise<{ items: FraudsterView[]; nextToken: string | undefined }> {
+    await this.#domains.requireActiveDomain(domainId);
+    if (watchlistId !== undefined) await this.requireWatchlist(domainId, watchlistId);
+    const scope = `ListFraudsters|${domainId}|${watchlistId ?? ''}`;
+    const size = page.maxResults ?? 100;
+    const rows = await this.#repo.listFraudsters(
+      domainId,
+      watchlistId,
+      this.openToken(page, scope),
+      size + 1,
+    );
+    const items = rows.slice(0, size).map(fraudsterView);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextToken:
+        rows.length > size && last ? this.#tokens.issue(scope, last.fraudsterId) : undefined,
+    };
+  }
+
+  async associateFraudster(
+    domainId: string,
+    watchlistId: string,
+    fraudsterId: string,
+  ): Promise<FraudsterView> {
+    await this.#domains.requireActiveDomain(domainId);
+    await this.requireWatchlist(domainId, watchlistId);
+    await this.fraudster(domainId, fraudsterId);
+    try {
+      await this.#repo.associate(fraudsterId, watchlistId);
+    } catch (e) {
+      if (e instanceof WatchlistGone) throw notFound('WATCHLIST', watchlistId);
+      throw e;
+    }
+    return this.describeFraudster(domainId, fraudsterId);
+  }
+
+  async disassociateFraudster(
+    domainId: string,
+    watchlistId: string,
+    fraudsterId: string,
+  ): Promise<FraudsterView> {
+    await this.#domains.requireActiveDomain(domainId);
+    await this.requireWatchlist(domainId, watchlistId);
+    await this.fraudster(domainId, fraudsterId);
+    const outcome = await this.#repo.disassociate(fraudsterId, watchlistId);
+    if (outcome === 'last') throw voxError(catalog.VoiceIdConflictFraudsterNeedsWatchlist);
+    if (outcome === 'not-associated') {
+      throw voxError(catalog.VoiceIdValidation, {
+        detail: `The fraudster ${fraudsterId} is not on the watchlist ${watchlistId}`,
+      });
+    }
+    return this.describeFraudster(domainId, fraudsterId);
+  }
+
+  // ---- speakers
+
+  async describeSpeaker(domainId: string, speakerId: string): Promise<SpeakerView> {
+    await this.#domains.requireActiveDomain(domainId);
+    return speakerView(await this.speaker(domainId, speakerId));
+  }
+
+  async deleteSpeaker(domainId: string, speakerId: string): Promise<void> {
+    await this.#domains.requireActiveDomain(domainId);
+    const row = await this.speaker(domainId, speakerId);
+    if (!(await this.#repo.deleteSpeaker(domainId, row.generated_id)))
+      throw notFound('SPEAKER', speakerId);
+  }
+
+  async listSpeakers(
+    domainId: string,
+    page: PageRequest,
+  ): Promise<{ items: SpeakerView[]; nextToken: string | undefined }> {
+    await this.#domains.requireActiveDomain(domainId);
+    const scope = `ListSpeakers|${domainId}`;
+    const size = page.maxResults ?? 100;
+    const rows = await this.#repo.listSpeakers(domainId, this.openToken(page, scope), size + 1);
+    const items = rows.slice(0, size).map(speakerView);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextToken:
+        rows.length > size && last ? this.#tokens.issue(scope, last.generatedSpeakerId) : undefined,
+    };
+  }
+
+  /**
+   * Opts a speaker out: creates an OPTED_OUT speaker for an unknown customer speaker id, and
+   * deletes every voiceprint and audio kept for the speaker.
+   */
+  async optOutSpeaker(domainId: string, speakerId: string): Promise<SpeakerView> {
+    await this.#domains.requireActiveDomain(domainId);
+    const now = Date.now();
+    let row = await this.#repo.findSpeaker(domainId, speakerId);
+    if (!row) {
+      if (speakerId.startsWith('id#')) throw notFound('SPEAKER', speakerId);
+      const created = await this.#repo.insertOptedOutSpeaker({
+        generated_id: newGeneratedId(),
+        domain_id: domainId,
+        customer_speaker_id: speakerId,
+        status: 'OPTED_OUT',
+        created_at: now,
+        updated_at: now,
+        last_accessed_at: null,
+        version: 1,
+      });
+      row = await this.#repo.findSpeaker(domainId, speakerId);
+      if (created && row) return speakerView(row);
+      if (!row) throw notFound('SPEAKER', speakerId);
+    }
+    await this.#repo.optOut(domainId, row.generated_id, now);
+    return speakerView(await this.speaker(domainId, row.generated_id));
+  }
+
+  // ---- mechanics
+
+  private async fraudster(domainId: string, fraudsterId: string): Promise<FraudsterRow> {
+    const row = await this.#repo.getFraudster(domainId, fraudsterId);
+    if (!row) throw notFound('FRAUDSTER', fraudsterId);
+    return row;
+  }
+
+  private async speaker(domainId: string, speakerId: string): Promise<SpeakerRow> {
+    const row = await this.#repo.findSpeaker(domainId, speakerId);
+    if (!row) throw notFound('SPEAKER', speakerId);
+    return row;
+  }
+
+  private async requireWatchlist(domainId: string, watchlistId: string): Promise<void> {
+    if (!(await this.#watchlists.getWatchlist(domainId, watchlistId)))
+      throw notFound('WATCHLIST', watchlistId);
+  }
+
+  private openToken(page: PageRequest, scope: string): string | undefined {
+    if (page.nextToken === undefined) return undefined;
+    const after = this.#tokens.open(page.nextToken, scope);
+    if (after === undefined)
+      throw voxError(catalog.VoiceIdValidation, {
+        detail: 'The NextToken is invalid or belongs to another request',
+      });
+    return after;
+  }
+}
