@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isVoxgateError } from '../errors/index.js';
 import { registerAdminCredentials } from './admin-credentials-command.js';
 import { registerAdminIdentityStore } from './admin-identitystore-command.js';
+import { registerAdminBlobs } from './admin-blobs-command.js';
 import { registerAdminFraudsters } from './admin-fraudsters-command.js';
 import { registerAdminKeys } from './admin-keys-command.js';
 import { registerServe } from './serve-command.js';
@@ -23,6 +24,7 @@ registerAdminCredentials(admin);
 registerAdminIdentityStore(admin);
 registerAdminKeys(admin);
 registerAdminFraudsters(admin);
+registerAdminBlobs(admin);
 
 try {
   await program.parseAsync(process.argv);

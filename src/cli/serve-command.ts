@@ -52,7 +52,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     identityStore: runtime.identityStore,
     awsServices: [
       identityStoreService(runtime.identityStore),
-      voiceIdService(runtime.voiceId, runtime.voiceIdPeople),
+      voiceIdService(runtime.voiceId, runtime.voiceIdPeople, runtime.voiceIdJobs),
     ],
     readiness: [{ name: 'storage', check: () => runtime.credentialStore.ping() }],
     limits: config,
@@ -65,6 +65,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     'listening',
   );
   runtime.reencryption.start();
+  runtime.jobRunner.start();
   process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
 
   let closing = false;

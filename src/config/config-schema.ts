@@ -74,6 +74,15 @@ export const CONFIG_OPTIONS = {
     description:
       'Storage: `sqlite:<path>` (embedded, WAL) or `postgres://user@host:port/database`.',
   },
+  blobDir: {
+    type: 'string',
+    flag: '--blob-dir <dir>',
+    env: 'VOXGATE_BLOB_DIR',
+    default: (p) => path.join(String(p.dataDir), 'blobs'),
+    defaultText: '`<data-dir>/blobs`',
+    description:
+      'The embedded blob store: `s3://bucket/key` is the file `<blob-dir>/bucket/key` (Voice ID job manifests, audio, outputs).',
+  },
   masterKey: {
     type: 'string',
     flag: '--master-key <base64>',
@@ -260,6 +269,7 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly databaseUrl: string;
+  readonly blobDir: string;
   readonly masterKey: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly maxAwsBodyBytes: number;

@@ -143,6 +143,8 @@ export function loadConfig(sources: ConfigSources): Config {
     }
   }
   values.dataDir = path.resolve(String(values.dataDir));
+  if (!pick('blobDir') && !('blobDir' in fromFile))
+    values.blobDir = path.join(String(values.dataDir), 'blobs');
   if (!pick('databaseUrl') && !('databaseUrl' in fromFile)) {
     values.databaseUrl = `sqlite:${path.join(String(values.dataDir), 'voxgate.db')}`;
   }

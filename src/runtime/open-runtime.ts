@@ -4,10 +4,13 @@ import { AccessKeys, AdminToken } from '../credentials/index.js';
 import { catalog, voxError } from '../errors/index.js';
 import { IdentityStore } from '../identitystore/index.js';
 import { KeyService } from '../keys/index.js';
+import { LocalBlobStore, type BlobStore } from '../blobs/index.js';
 import {
   ReencryptionWorker,
   VoiceDataVault,
   VoiceIdControlPlane,
+  VoiceIdJobRunner,
+  VoiceIdJobs,
   VoiceIdPeople,
 } from '../voiceid/index.js';
 import { PageTokens } from '../pagination/index.js';
@@ -16,6 +19,7 @@ import {
   CredentialStore,
   IdentityStoreRepository,
   KmsKeyRepository,
+  VoiceIdJobsRepository,
   VoiceIdPeopleRepository,
   VoiceIdRepository,
   UnsupportedDatabaseUrl,
@@ -38,6 +42,10 @@ export interface Runtime {
   readonly voiceIdPeople: VoiceIdPeople;
   /** Re-encrypts voice data after key changes; `voxgate serve` starts it. */
   readonly reencryption: ReencryptionWorker;
+  readonly voiceIdJobs: VoiceIdJobs;
+  /** Runs Voice ID batch jobs; `voxgate serve` starts it. */
+  readonly jobRunner: VoiceIdJobRunner;
+  readonly blobs: BlobStore;
   close(): Promise<void>;
 }
 
@@ -97,6 +105,8 @@ export async function openRuntime(config: Config, log: RuntimeLogger = SILENT): 
     },
     log,
   );
+  const blobs = new LocalBlobStore(config.blobDir);
+  const jobRunner = new VoiceIdJobRunner(new VoiceIdJobsRepository(opened.dialect), blobs, log);
   const voiceId = new VoiceIdControlPlane(
     voiceIdRepo,
     keys,
@@ -131,8 +141,19 @@ export async function openRuntime(config: Config, log: RuntimeLogger = SILENT): 
     voiceId,
     voiceIdPeople: new VoiceIdPeople(voiceId, voiceIdRepo, peopleRepo, vault, voiceIdTokens),
     reencryption,
+    voiceIdJobs: new VoiceIdJobs(
+      voiceId,
+      voiceIdRepo,
+      new VoiceIdJobsRepository(opened.dialect),
+      keys,
+      voiceIdTokens,
+      () => jobRunner.kick(),
+    ),
+    jobRunner,
+    blobs,
     close: async () => {
       await reencryption.stop();
+      await jobRunner.stop();
       await opened.dialect.db.destroy();
     },
   };

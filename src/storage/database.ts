@@ -146,6 +146,23 @@ export interface VoiceIdVoiceDataTable {
   readonly created_at: number;
 }
 
+export interface VoiceIdJobsTable {
+  readonly job_id: string;
+  readonly domain_id: string;
+  readonly job_type: 'SPEAKER_ENROLLMENT' | 'FRAUDSTER_REGISTRATION';
+  /** The job's parameters as the domain stores them (JSON). */
+  readonly spec: string;
+  readonly status: 'SUBMITTED' | 'IN_PROGRESS' | 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'FAILED';
+  readonly client_token: string | null;
+  readonly request_fingerprint: string;
+  readonly percent_complete: Generated<number>;
+  readonly failure_status_code: number | null;
+  readonly failure_message: string | null;
+  readonly created_at: number;
+  readonly ended_at: number | null;
+  readonly version: Generated<number>;
+}
+
 export interface Database {
   readonly access_keys: AccessKeysTable;
   readonly server_secrets: ServerSecretsTable;
@@ -161,4 +178,5 @@ export interface Database {
   readonly voiceid_fraudster_watchlists: VoiceIdFraudsterWatchlistsTable;
   readonly voiceid_speakers: VoiceIdSpeakersTable;
   readonly voiceid_voice_data: VoiceIdVoiceDataTable;
+  readonly voiceid_jobs: VoiceIdJobsTable;
 }

@@ -35,3 +35,10 @@ export {
   type SpeakerRow,
   type VoiceDataRow,
 } from './voiceid-people-repository.js';
+export {
+  VoiceIdJobsRepository,
+  JobClientTokenTaken,
+  type JobRow,
+  type JobType,
+  type JobStatus,
+} from './voiceid-jobs-repository.js';

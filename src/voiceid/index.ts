@@ -26,3 +26,13 @@ export {
 export { VoiceDataVault } from './voice-data-vault.js';
 export { ReencryptionWorker, type ReencryptionOptions } from './reencryption-worker.js';
 export type { EncryptionUpdates, PageRequest } from './voice-id-control-plane.js';
+export {
+  VoiceIdJobs,
+  checkManifest,
+  type JobView,
+  type JobSpec,
+  type StartJobInput,
+  type JobStatus,
+  type JobType,
+} from './voice-id-jobs.js';
+export { VoiceIdJobRunner, NO_SPEAKER_ENGINE_STATUS } from './voice-id-job-runner.js';

@@ -3,6 +3,7 @@ import * as m0001 from './0001-access-keys-and-server-secrets.js';
 import * as m0002 from './0002-identity-store.js';
 import * as m0003 from './0003-keys-and-voiceid.js';
 import * as m0004 from './0004-voiceid-speakers-fraudsters.js';
+import * as m0005 from './0005-voiceid-jobs.js';
 
 /** Every migration, in order. Names are fixed forever once released. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -10,4 +11,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-identity-store': m0002,
   '0003-keys-and-voiceid': m0003,
   '0004-voiceid-speakers-fraudsters': m0004,
+  '0005-voiceid-jobs': m0005,
 };

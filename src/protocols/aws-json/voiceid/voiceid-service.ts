@@ -1,8 +1,10 @@
 import type {
   DomainView,
   FraudsterView,
+  JobView,
   SpeakerView,
   VoiceIdControlPlane,
+  VoiceIdJobs,
   VoiceIdPeople,
   WatchlistView,
 } from '../../../voiceid/index.js';
@@ -64,6 +66,55 @@ function speakerToWire(s: SpeakerView): model.Speaker {
   };
 }
 
+function jobSummary(j: JobView) {
+  return {
+    JobName: j.spec.jobName,
+    JobId: j.jobId,
+    JobStatus: j.status,
+    DomainId: j.domainId,
+    CreatedAt: seconds(j.createdAt),
+    EndedAt: j.endedAt && seconds(j.endedAt),
+    FailureDetails: j.failure && { StatusCode: j.failure.statusCode, Message: j.failure.message },
+    JobProgress: { PercentComplete: j.percentComplete },
+  };
+}
+
+function jobToWire(j: JobView) {
+  return {
+    ...jobSummary(j),
+    DataAccessRoleArn: j.spec.dataAccessRoleArn,
+    InputDataConfig: { S3Uri: j.spec.inputS3Uri },
+    OutputDataConfig: { S3Uri: j.spec.outputS3Uri, KmsKeyId: j.spec.outputKmsKeyId },
+  };
+}
+
+function enrollmentJobToWire(j: JobView): model.SpeakerEnrollmentJob {
+  const e = j.spec.enrollment;
+  return {
+    ...jobToWire(j),
+    EnrollmentConfig: e && {
+      ExistingEnrollmentAction: e.existingEnrollmentAction,
+      FraudDetectionConfig: {
+        FraudDetectionAction: e.fraudDetection.action,
+        RiskThreshold: e.fraudDetection.riskThreshold,
+        WatchlistIds: e.fraudDetection.watchlistIds,
+      },
+    },
+  } as model.SpeakerEnrollmentJob;
+}
+
+function registrationJobToWire(j: JobView): model.FraudsterRegistrationJob {
+  const r = j.spec.registration;
+  return {
+    ...jobToWire(j),
+    RegistrationConfig: r && {
+      DuplicateRegistrationAction: r.duplicateRegistrationAction,
+      FraudsterSimilarityThreshold: r.similarityThreshold,
+      WatchlistIds: r.watchlistIds,
+    },
+  } as model.FraudsterRegistrationJob;
+}
+
 const page = (input: { MaxResults?: number; NextToken?: string }) => ({
   maxResults: input.MaxResults,
   nextToken: input.NextToken,
@@ -72,10 +123,14 @@ const tagsFromWire = (tags: model.TagList | undefined) =>
   (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
 
 /**
- * The Voice ID API on the AWS JSON door. Operations not listed here (batch jobs, sessions)
- * answer NotImplementedException until they land.
+ * The Voice ID API on the AWS JSON door. EvaluateSession (sessions need the speaker engine)
+ * answers NotImplementedException until it lands.
  */
-export function voiceIdService(voiceId: VoiceIdControlPlane, people: VoiceIdPeople): AwsService {
+export function voiceIdService(
+  voiceId: VoiceIdControlPlane,
+  people: VoiceIdPeople,
+  jobs: VoiceIdJobs,
+): AwsService {
   return defineAwsService<model.OperationTypes>(
     'voiceid',
     model,
@@ -198,6 +253,77 @@ export function voiceIdService(voiceId: VoiceIdControlPlane, people: VoiceIdPeop
       OptOutSpeaker: async (input) => ({
         Speaker: speakerToWire(await people.optOutSpeaker(input.DomainId, input.SpeakerId)),
       }),
+      StartSpeakerEnrollmentJob: async (input) => ({
+        Job: enrollmentJobToWire(
+          await jobs.start('SPEAKER_ENROLLMENT', input.DomainId, {
+            clientToken: input.ClientToken,
+            jobName: input.JobName,
+            dataAccessRoleArn: input.DataAccessRoleArn,
+            inputS3Uri: input.InputDataConfig.S3Uri,
+            outputS3Uri: input.OutputDataConfig.S3Uri,
+            outputKmsKeyId: input.OutputDataConfig.KmsKeyId,
+            enrollment: {
+              existingEnrollmentAction: input.EnrollmentConfig?.ExistingEnrollmentAction,
+              fraudDetection: input.EnrollmentConfig?.FraudDetectionConfig && {
+                action: input.EnrollmentConfig.FraudDetectionConfig.FraudDetectionAction,
+                riskThreshold: input.EnrollmentConfig.FraudDetectionConfig.RiskThreshold,
+                watchlistIds: input.EnrollmentConfig.FraudDetectionConfig.WatchlistIds,
+              },
+            },
+          }),
+        ),
+      }),
+      DescribeSpeakerEnrollmentJob: async (input) => ({
+        Job: enrollmentJobToWire(
+          await jobs.describe('SPEAKER_ENROLLMENT', input.DomainId, input.JobId),
+        ),
+      }),
+      ListSpeakerEnrollmentJobs: async (input) => {
+        const result = await jobs.list(
+          'SPEAKER_ENROLLMENT',
+          input.DomainId,
+          input.JobStatus,
+          page(input),
+        );
+        return {
+          JobSummaries: result.items.map(jobSummary) as model.SpeakerEnrollmentJobSummary[],
+          NextToken: result.nextToken,
+        };
+      },
+      StartFraudsterRegistrationJob: async (input) => ({
+        Job: registrationJobToWire(
+          await jobs.start('FRAUDSTER_REGISTRATION', input.DomainId, {
+            clientToken: input.ClientToken,
+            jobName: input.JobName,
+            dataAccessRoleArn: input.DataAccessRoleArn,
+            inputS3Uri: input.InputDataConfig.S3Uri,
+            outputS3Uri: input.OutputDataConfig.S3Uri,
+            outputKmsKeyId: input.OutputDataConfig.KmsKeyId,
+            registration: {
+              duplicateRegistrationAction: input.RegistrationConfig?.DuplicateRegistrationAction,
+              similarityThreshold: input.RegistrationConfig?.FraudsterSimilarityThreshold,
+              watchlistIds: input.RegistrationConfig?.WatchlistIds,
+            },
+          }),
+        ),
+      }),
+      DescribeFraudsterRegistrationJob: async (input) => ({
+        Job: registrationJobToWire(
+          await jobs.describe('FRAUDSTER_REGISTRATION', input.DomainId, input.JobId),
+        ),
+      }),
+      ListFraudsterRegistrationJobs: async (input) => {
+        const result = await jobs.list(
+          'FRAUDSTER_REGISTRATION',
+          input.DomainId,
+          input.JobStatus,
+          page(input),
+        );
+        return {
+          JobSummaries: result.items.map(jobSummary) as model.FraudsterRegistrationJobSummary[],
+          NextToken: result.nextToken,
+        };
+      },
       ListTagsForResource: async (input) => ({
         Tags: (await voiceId.listTags(input.ResourceArn)).map((t) => ({
           Key: t.key,

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto';
+import { parseS3Uri, type BlobStore } from '../blobs/index.js';
+import { catalog, voxError } from '../errors/index.js';
+import type { KeyService } from '../keys/index.js';
+import type { PageTokens } from '../pagination/index.js';
+import {
+  JobClientTokenTaken,
+  type JobRow,
+  type JobStatus,
+  type JobType,
+  type VoiceIdJobsRepository,
+  type VoiceIdRepository,
+} from '../storage/index.js';
+import { newUniqueId } from './ids.js';
+import { notFound, type PageRequest, type VoiceIdControlPlane } from './voice-id-control-plane.js';
+
+export type { JobStatus, JobType };
+
+export interface EnrollmentConfig {
+  readonly existingEnrollmentAction: 'SKIP' | 'OVERWRITE';
+  readonly fraudDetection: {
+    readonly action: 'IGNORE' | 'FAIL';
+    readonly riskThreshold: number | undefined;
+    readonly watchlistIds: readonly string[];
+  };
+}
+
+export interface RegistrationConfig {
+  readonly duplicateRegistrationAction: 'SKIP' | 'REGISTER_AS_NEW';
+  readonly similarityThreshold: number | undefined;
+  readonly watchlistIds: readonly string[];
+}
+
+/** What a job was started with (stored as its spec). */
+export interface JobSpec {
+  readonly jobName: string | undefined;
+  readonly dataAccessRoleArn: string;
+  readonly inputS3Uri: string;
+  readonly outputS3Uri: string;
+  readonly outputKmsKeyId: string | undefined;
+  readonly enrollment?: EnrollmentConfig;
+  readonly registration?: RegistrationConfig;
+}
+
+export interface JobView {
+  readonly jobId: string;
+  readonly domainId: string;
+  readonly type: JobType;
+  readonly status: JobStatus;
+  readonly spec: JobSpec;
+  readonly createdAt: Date;
+  readonly endedAt: Date | undefined;
+  readonly percentComplete: number;
+  readonly failure: { readonly statusCode: number; readonly message: string } | undefined;
+}
+
+export interface StartJobInput {
+  readonly clientToken: string | undefined;
+  readonly jobName: string | undefined;
+  readonly dataAccessRoleArn: string;
+  readonly inputS3Uri: string;
+  readonly outputS3Uri: string;
+  readonly outputKmsKeyId: string | undefined;
+  readonly enrollment?: {
+    existingEnrollmentAction?: 'SKIP' | 'OVERWRITE';
+    fraudDetection?: {
+      action?: 'IGNORE' | 'FAIL';
+      riskThreshold?: number;
+      watchlistIds?: readonly string[];
+    };
+  };
+  readonly registration?: {
+    duplicateRegistrationAction?: 'SKIP' | 'REGISTER_AS_NEW';
+    similarityThreshold?: number;
+    watchlistIds?: readonly string[];
+  };
+}
+
+const invalid = (detail: string) => voxError(catalog.VoiceIdValidation, { detail });
+
+function view(row: JobRow): JobView {
+  return {
+    jobId: row.job_id,
+    domainId: row.domain_id,
+    type: row.job_type,
+    status: row.status,
+    spec: JSON.parse(row.spec) as JobSpec,
+    createdAt: new Date(row.created_at),
+    endedAt: row.ended_at === null ? undefined : new Date(row.ended_at),
+    percentComplete: row.percent_complete,
+    failure:
+      row.failure_status_code === null
+        ? undefined
+        : { statusCode: row.failure_status_code, message: row.failure_message ?? '' },
+  };
+}
+
+/**
+ * Speaker enrollment and fraudster registration jobs: validated and recorded durably at start
+ * (idempotent on ClientToken), run by `VoiceIdJobRunner`.
+ */
+export class VoiceIdJobs {
+  readonly #domains: VoiceIdControlPlane;
+  readonly #watchlists: VoiceIdRepository;
+  readonly #repo: VoiceIdJobsRepository;
+  readonly #keys: KeyService;
+  readonly #tokens: PageTokens;
+  readonly #kick: () => void;
+
+  constructor(
+    domains: VoiceIdControlPlane,
+    watchlists: VoiceIdRepository,
+    repo: VoiceIdJobsRepository,
+    keys: KeyService,
+    tokens: PageTokens,
+    kick: () => void,
+  ) {
+    this.#domains = domains;
+    this.#watchlists = watchlists;
+    this.#repo = repo;
+    this.#keys = keys;
+    this.#tokens = tokens;
+    this.#kick = kick;
+  }
+
+  async start(type: JobType, domainId: string, input: StartJobInput): Promise<JobView> {
+    const domain = await this.#domains.requireActiveDomain(domainId);
+    const print = createHash('sha256')
+      .update(JSON.stringify({ ...input, clientToken: undefined }))
+      .digest('hex');
+    if (input.clientToken) {
+      const existing = await this.#repo.findByClientToken(domainId, type, input.clientToken);
+      if (existing) return this.same(existing, print, input.clientToken);
+    }
+    const spec = await this.specOf(type, domainId, domain.defaultWatchlistId, input);
+    const jobId = newUniqueId();
+    try {
+      await this.#repo.insert({
+        job_id: jobId,
+        domain_id: domainId,
+        job_type: type,
+        spec: JSON.stringify(spec),
+        status: 'SUBMITTED',
+        client_token: input.clientToken ?? null,
+        request_fingerprint: print,
+        failure_status_code: null,
+        failure_message: null,
+        created_at: Date.now(),
+        ended_at: null,
+      });
+    } catch (e) {
+      if (e instanceof JobClientTokenTaken && input.clientToken) {
+        const winner = await this.#repo.findByClientToken(domainId, type, input.clientToken);
+        if (winner) return this.same(winner, print, input.clientToken);
+      }
+      throw e;
+    }
+    this.#kick();
+    return this.describe(type, domainId, jobId);
+  }
+
+  async describe(type: JobType, domainId: string, jobId: string): Promise<JobView> {
+    await this.#domains.requireActiveDomain(domainId);
+    const row = await this.#repo.get(domainId, type, jobId);
+    if (!row) throw notFound('BATCH_JOB', jobId);
+    return view(row);
+  }
+
+  async list(
+    type: JobType,
+    domainId: string,
+    status: JobStatus | undefined,
+    page: PageRequest,
+  ): Promise<{ items: JobView[]; nextToken: string | undefined }> {
+    await this.#domains.requireActiveDomain(domainId);
+    const scope = `List${type}|${domainId}|${status ?? ''}`;
+    let after: string | undefined;
+    if (page.nextToken !== undefined) {
+      after = this.#tokens.open(page.nextToken, scope);
+      if (after === undefined)
+        throw invalid('The NextToken is invalid or belongs to another request');
+    }
+    const size = page.maxResults ?? 100;
+    const rows = await this.#repo.list(domainId, type, status, after, size + 1);
+    const items = rows.slice(0, size).map(view);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextToken: rows.length > size && last ? this.#tokens.issue(scope, last.jobId) : undefined,
+    };
+  }
+
+  private same(existing: JobRow, print: string, token: string): JobView {
+    if (existing.request_fingerprint !== print)
+      throw invalid(`The ClientToken '${token}' was already used with different parameters`);
+    return view(existing);
+  }
+
+  private async specOf(
+    type: JobType,
+    domainId: string,
+    defaultWatchlistId: string,
+    input: StartJobInput,
+  ): Promise<JobSpec> {
+    const inputUri = parseS3Uri(input.inputS3Uri);
+    if (!inputUri)
+      throw invalid(
+        `InputDataConfig.S3Uri '${input.inputS3Uri}' must name a manifest object: s3://<bucket>/<key>`,
+      );
+    if (!/^s3:\/\/[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](\/.*)?$/.test(input.outputS3Uri)) {
+      throw invalid(
+        `OutputDataConfig.S3Uri '${input.outputS3Uri}' must be s3://<bucket>[/<prefix>]`,
+      );
+    }
+    if (input.outputKmsKeyId !== undefined) {
+      const key = await this.#keys.resolve(input.outputKmsKeyId);
+      if (!key)
+        throw invalid(`The KMS key '${input.outputKmsKeyId}' of OutputDataConfig does not exist`);
+      if (key.state !== 'Enabled')
+        throw invalid(`The KMS key '${input.outputKmsKeyId}' of OutputDataConfig is disabled`);
+    }
+    const base = {
+      jobName: input.jobName,
+      dataAccessRoleArn: input.dataAccessRoleArn,
+      inputS3Uri: input.inputS3Uri,
+      outputS3Uri: input.outputS3Uri,
+      outputKmsKeyId: input.outputKmsKeyId,
+    };
+    if (type === 'SPEAKER_ENROLLMENT') {
+      const fd = input.enrollment?.fraudDetection;
+      const watchlistIds = fd?.watchlistIds ?? [defaultWatchlistId];
+      await this.requireWatchlists(domainId, watchlistIds);
+      return {
+        ...base,
+        enrollment: {
+          existingEnrollmentAction: input.enrollment?.existingEnrollmentAction ?? 'SKIP',
+          fraudDetection: {
+            action: fd?.action ?? 'FAIL',
+            riskThreshold: fd?.riskThreshold,
+            watchlistIds,
+          },
+        },
+      };
+    }
+    const watchlistIds = input.registration?.watchlistIds ?? [defaultWatchlistId];
+    await this.requireWatchlists(domainId, watchlistIds);
+    return {
+      ...base,
+      registration: {
+        duplicateRegistrationAction: input.registration?.duplicateRegistrationAction ?? 'SKIP',
+        similarityThreshold: input.registration?.similarityThreshold,
+        watchlistIds,
+      },
+    };
+  }
+
+  private async requireWatchlists(domainId: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids)
+      if (!(await this.#watchlists.getWatchlist(domainId, id))) throw notFound('WATCHLIST', id);
+  }
+}
+
+/** Validates a manifest; the problems found, or the number of requests it holds. */
+export function checkManifest(
+  type: JobType,
+  bytes: Buffer,
+): { ok: true; requests: number } | { ok: false; problem: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    return { ok: false, problem: `the manifest is not valid JSON: ${(e as Error).message}` };
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return { ok: false, problem: 'the manifest must be a JSON object' };
+  const m = doc as Record<string, unknown>;
+  if (m.Version !== '1.0') return { ok: false, problem: 'the manifest Version must be "1.0"' };
+  const listName =
+    type === 'SPEAKER_ENROLLMENT' ? 'SpeakerEnrollmentRequests' : 'FraudsterRegistrationRequests';
+  const requests = m[listName];
+  if (!Array.isArray(requests) || requests.length === 0)
+    return { ok: false, problem: `the manifest needs a non-empty ${listName} list` };
+  const ids = new Set<string>();
+  for (const [i, r] of requests.entries()) {
+    const at = `${listName}[${i}]`;
+    if (typeof r !== 'object' || r === null)
+      return { ok: false, problem: `${at} must be an object` };
+    const req = r as Record<string, unknown>;
+    if (typeof req.RequestId !== 'string' || req.RequestId.length === 0)
+      return { ok: false, problem: `${at}.RequestId is required` };
+    if (ids.has(req.RequestId))
+      return {
+        ok: false,
+        problem: `${at}.RequestId '${req.RequestId}' is not unique in the manifest`,
+      };
+    ids.add(req.RequestId);
+    if (
+      type === 'SPEAKER_ENROLLMENT' &&
+      (typeof req.SpeakerId !== 'string' ||
+        !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,255}$/.test(req.SpeakerId))
+    ) {
+      return {
+        ok: false,
+        problem: `${at}.SpeakerId must be a customer speaker id ([a-zA-Z0-9][a-zA-Z0-9_-]*)`,
+      };
+    }
+    const audio = req.AudioSpecifications;
+    if (!Array.isArray(audio) || audio.length < 1 || audio.length > 10)
+      return { ok: false, problem: `${at}.AudioSpecifications must list 1 to 10 audio files` };
+    for (const [j, a] of audio.entries()) {
+      const spec = a as Record<string, unknown>;
+      if (typeof spec?.S3Uri !== 'string' || !parseS3Uri(spec.S3Uri))
+        return {
+          ok: false,
+          problem: `${at}.AudioSpecifications[${j}].S3Uri must be s3://<bucket>/<key>`,
+        };
+      if (spec.ChannelId !== undefined && spec.ChannelId !== 0 && spec.ChannelId !== 1)
+        return { ok: false, problem: `${at}.AudioSpecifications[${j}].ChannelId must be 0 or 1` };
+    }
+  }
+  return { ok: true, requests: requests.length };
+}
+
+/** Reads a job's manifest from the blob store. */
+export async function readManifest(blobs: BlobStore, spec: JobSpec): Promise<Buffer | undefined> {
+  const uri = parseS3Uri(spec.inputS3Uri);
+  return uri && blobs.get(uri);
+}
