@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './database.js';
+import type { CompiledQuery, Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, IdentityResourcesTable } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
 
 /** A user or group as stored: attributes are the domain's JSON, opaque here. */
@@ -65,9 +65,21 @@ export class IdentityStoreRepository {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 
+  /**
+   * The hottest read (Describe*, every update) compiled once; each call only swaps the
+   * parameters, skipping Kysely's per-call query building.
+   */
+  readonly #getResourceQuery: CompiledQuery<Selectable<IdentityResourcesTable>>;
+
   constructor(dialect: StorageDialect) {
     this.#db = dialect.db;
     this.#dialect = dialect;
+    this.#getResourceQuery = this.#db
+      .selectFrom('identity_resources')
+      .selectAll()
+      .where('resource_id', '=', '')
+      .where('kind', '=', 'USER')
+      .compile();
   }
 
   // ---- stores
@@ -148,12 +160,12 @@ export class IdentityStoreRepository {
   }
 
   async getResource(kind: 'USER' | 'GROUP', resourceId: string): Promise<ResourceRow | undefined> {
-    const row = await this.#db
-      .selectFrom('identity_resources')
-      .selectAll()
-      .where('resource_id', '=', resourceId)
-      .where('kind', '=', kind)
-      .executeTakeFirst();
+    const query: CompiledQuery<Selectable<IdentityResourcesTable>> = {
+      ...this.#getResourceQuery,
+      parameters: [resourceId, kind],
+    };
+    const { rows } = await this.#db.executeQuery(query);
+    const row = rows[0];
     return row && toResource(row);
   }
 
