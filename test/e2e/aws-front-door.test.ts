@@ -9,7 +9,7 @@ import type { IdentitystoreServiceException } from '@aws-sdk/client-identitystor
 import { DescribeUserCommand, ListUsersCommand } from '@aws-sdk/client-identitystore';
 import {
   DescribeDomainCommand,
-  DescribeSpeakerCommand,
+  EvaluateSessionCommand,
   ListDomainsCommand,
 } from '@aws-sdk/client-voice-id';
 import {
@@ -69,7 +69,7 @@ for (const kind of testDatabaseKinds()) {
     test('an operation without a handler yet answers NotImplementedException', async () => {
       const e = await rejection(
         voiceIdClient(server, creds).send(
-          new DescribeSpeakerCommand({ DomainId: 'a'.repeat(22), SpeakerId: 'caller-1' }),
+          new EvaluateSessionCommand({ DomainId: 'a'.repeat(22), SessionNameOrId: 'contact-1' }),
         ),
       );
       assert.equal(e.name, 'NotImplementedException');
