@@ -25,6 +25,7 @@ export { KmsKeyRepository, AliasTaken, type KmsKeyRow } from './kms-key-reposito
 export {
   VoiceIdRepository,
   ClientTokenTaken,
+  DomainGone,
   type DomainRow,
   type WatchlistRow,
 } from './voiceid-repository.js';

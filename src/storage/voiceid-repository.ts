@@ -9,6 +9,8 @@ export type DomainRow = Selectable<VoiceIdDomainsTable> & {
 export type WatchlistRow = Selectable<VoiceIdWatchlistsTable>;
 
 export class ClientTokenTaken extends Error {}
+/** The domain was deleted while this write ran (a foreign key said so). */
+export class DomainGone extends Error {}
 
 /**
  * Voice ID control-plane persistence. Domain reads join the key's state, so a disabled key
@@ -184,6 +186,7 @@ export class VoiceIdRepository {
       await this.#db.insertInto('voiceid_watchlists').values(row).execute();
     } catch (e) {
       if (this.#dialect.isUniqueViolation(e)) throw new ClientTokenTaken();
+      if (isForeignKeyViolation(e)) throw new DomainGone();
       throw e;
     }
   }
@@ -257,24 +260,35 @@ export class VoiceIdRepository {
     return rows.map((r) => ({ key: r.tag_key, value: r.tag_value }));
   }
 
-  /** Upserts tags, refusing to exceed `maxTags` on the domain (checked in the transaction). */
+  /**
+   * Upserts tags, refusing to exceed `maxTags` on the domain. The domain row is locked first
+   * where the database has row locks, so concurrent taggers count one after another (SQLite
+   * serialises writers anyway); the upsert makes a concurrent write of the same key a
+   * last-writer-wins, not a duplicate-key failure.
+   */
   async putTags(
     domainId: string,
     tags: readonly { key: string; value: string }[],
     maxTags: number,
   ): Promise<'ok' | 'too-many'> {
-    return this.#db
-      .transaction()
-      .execute(async (trx) => {
-        for (const t of tags) {
-          await trx
-            .deleteFrom('voiceid_tags')
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        if (this.#dialect.capabilities.supportsRowLocks) {
+          const locked = await trx
+            .selectFrom('voiceid_domains')
+            .select('domain_id')
             .where('domain_id', '=', domainId)
-            .where('tag_key', '=', t.key)
-            .execute();
+            .forUpdate()
+            .executeTakeFirst();
+          if (!locked) throw new DomainGone();
+        }
+        for (const t of tags) {
           await trx
             .insertInto('voiceid_tags')
             .values({ domain_id: domainId, tag_key: t.key, tag_value: t.value })
+            .onConflict((oc) =>
+              oc.columns(['domain_id', 'tag_key']).doUpdateSet({ tag_value: t.value }),
+            )
             .execute();
         }
         const n = await trx
@@ -284,11 +298,12 @@ export class VoiceIdRepository {
           .executeTakeFirstOrThrow();
         if (Number(n.n) > maxTags) throw new TooManyTags();
         return 'ok' as const;
-      })
-      .catch((e: unknown) => {
-        if (e instanceof TooManyTags) return 'too-many' as const;
-        throw e;
       });
+    } catch (e) {
+      if (e instanceof TooManyTags) return 'too-many';
+      if (isForeignKeyViolation(e)) throw new DomainGone();
+      throw e;
+    }
   }
 
   async deleteTags(domainId: string, keys: readonly string[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { KeyService } from '../keys/index.js';
 import type { PageTokens } from '../pagination/index.js';
 import {
   ClientTokenTaken,
+  DomainGone,
   type DomainRow,
   type VoiceIdRepository,
   type WatchlistRow,
@@ -258,27 +259,29 @@ export class VoiceIdControlPlane {
       if (existing) return this.sameWatchlist(existing, print, input.clientToken);
     }
     const now = Date.now();
-    const watchlistId = newUniqueId();
+    const row = {
+      watchlist_id: newUniqueId(),
+      domain_id: domainId,
+      name: input.name,
+      description: input.description ?? null,
+      is_default: 0,
+      client_token: input.clientToken ?? null,
+      request_fingerprint: print,
+      created_at: now,
+      updated_at: now,
+    };
     try {
-      await this.#repo.insertWatchlist({
-        watchlist_id: watchlistId,
-        domain_id: domainId,
-        name: input.name,
-        description: input.description ?? null,
-        is_default: 0,
-        client_token: input.clientToken ?? null,
-        request_fingerprint: print,
-        created_at: now,
-        updated_at: now,
-      });
+      await this.#repo.insertWatchlist(row);
     } catch (e) {
       if (e instanceof ClientTokenTaken && input.clientToken) {
         const winner = await this.#repo.findWatchlistByClientToken(domainId, input.clientToken);
         if (winner) return this.sameWatchlist(winner, print, input.clientToken);
       }
+      if (e instanceof DomainGone) throw notFound('DOMAIN', domainId);
       throw e;
     }
-    return this.describeWatchlist(domainId, watchlistId);
+    // Answer from what was written: a concurrent DeleteDomain may already have removed it.
+    return watchlistView({ ...row, version: 1 });
   }
 
   async describeWatchlist(domainId: string, watchlistId: string): Promise<WatchlistView> {
@@ -333,9 +336,14 @@ export class VoiceIdControlPlane {
   async tagResource(arn: string, tags: readonly Tag[]): Promise<void> {
     const domainId = await this.domainOfArn(arn);
     checkTags(tags, this.#options.maxTagsPerResource);
-    if (
-      (await this.#repo.putTags(domainId, tags, this.#options.maxTagsPerResource)) === 'too-many'
-    ) {
+    let outcome: 'ok' | 'too-many';
+    try {
+      outcome = await this.#repo.putTags(domainId, tags, this.#options.maxTagsPerResource);
+    } catch (e) {
+      if (e instanceof DomainGone) throw notFound('DOMAIN', arn);
+      throw e;
+    }
+    if (outcome === 'too-many') {
       throw invalid(`A resource can have at most ${this.#options.maxTagsPerResource} tags`);
     }
   }
