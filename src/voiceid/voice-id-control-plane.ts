@@ -310,8 +310,9 @@ export class VoiceIdControlPlane {
     await this.requireActiveDomain(domainId);
     const row = await this.watchlistRow(domainId, watchlistId);
     if (row.is_default) throw invalid('The default watchlist cannot be deleted');
-    if (!(await this.#repo.deleteWatchlist(domainId, watchlistId)))
-      throw notFound('WATCHLIST', watchlistId);
+    const outcome = await this.#repo.deleteWatchlist(domainId, watchlistId);
+    if (outcome === 'not-empty') throw voxError(catalog.VoiceIdConflictNonEmptyWatchlist);
+    if (outcome === 'missing') throw notFound('WATCHLIST', watchlistId);
   }
 
   async listWatchlists(
