@@ -91,7 +91,7 @@ export class VoiceIdJobRunner {
     await this.fail(
       job,
       NO_SPEAKER_ENGINE_STATUS,
-      `The manifest is valid (${checked.requests} requests), but this Voxgate version has no speaker verification engine yet, so no audio was processed and no ${job.job_type === 'SPEAKER_ENROLLMENT' ? 'speaker was enrolled' : 'fraudster was registered'}.`,
+      `The manifest is valid (${checked.requests} ${checked.requests === 1 ? 'request' : 'requests'}), but this Voxgate version has no speaker verification engine yet, so no audio was processed and no ${job.job_type === 'SPEAKER_ENROLLMENT' ? 'speaker was enrolled' : 'fraudster was registered'}.`,
     );
   }
 

@@ -155,8 +155,10 @@ export class VoiceIdJobs {
       }
       throw e;
     }
+    // Answer from the row just recorded: once woken, the runner may move the job on at once.
+    const job = await this.describe(type, domainId, jobId);
     this.#kick();
-    return this.describe(type, domainId, jobId);
+    return job;
   }
 
   async describe(type: JobType, domainId: string, jobId: string): Promise<JobView> {
