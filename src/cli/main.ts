@@ -9,6 +9,8 @@ import { registerAdminIdentityStore } from './admin-identitystore-command.js';
 import { registerAdminBlobs } from './admin-blobs-command.js';
 import { registerAdminFraudsters } from './admin-fraudsters-command.js';
 import { registerAdminKeys } from './admin-keys-command.js';
+import { registerAudioInspect } from './audio-inspect-command.js';
+import { registerEval } from './eval-command.js';
 import { registerServe } from './serve-command.js';
 
 const program = new Command('voxgate')
@@ -17,6 +19,8 @@ const program = new Command('voxgate')
   .exitOverride();
 
 registerServe(program);
+registerEval(program);
+registerAudioInspect(program);
 const admin = program
   .command('admin')
   .description('operator commands on a data directory (work while the server runs)');

@@ -44,13 +44,24 @@ export interface Recognition {
 
 export interface AsrEngine {
   /** Forced alignment of `words` (already normalised: lower case, no punctuation) at word and phone level. */
-  align(pcm: Int16Array, words: readonly string[], options?: { readonly deadlineMs?: number }): Promise<Alignment>;
+  align(
+    pcm: Int16Array,
+    words: readonly string[],
+    options?: { readonly deadlineMs?: number },
+  ): Promise<Alignment>;
   /** Free phone loop over the same audio (context-independent phones), for goodness of pronunciation. */
-  phoneLoop(pcm: Int16Array, options?: { readonly deadlineMs?: number }): Promise<readonly TimedSegment[]>;
+  phoneLoop(
+    pcm: Int16Array,
+    options?: { readonly deadlineMs?: number },
+  ): Promise<readonly TimedSegment[]>;
   /** Free recognition with the model's language model, word times and confidences. */
   recognize(pcm: Int16Array, options?: { readonly deadlineMs?: number }): Promise<Recognition>;
   /** Which of `sentences` (each normalised words) was read: index and its alignment. */
-  chooseSentence(pcm: Int16Array, sentences: readonly (readonly string[])[], options?: { readonly deadlineMs?: number }): Promise<{ readonly index: number; readonly alignment: Alignment }>;
+  chooseSentence(
+    pcm: Int16Array,
+    sentences: readonly (readonly string[])[],
+    options?: { readonly deadlineMs?: number },
+  ): Promise<{ readonly index: number; readonly alignment: Alignment }>;
   /** Resolves when a worker answers (for GET /ready). */
   ping(): Promise<void>;
   close(): Promise<void>;

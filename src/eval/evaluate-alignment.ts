@@ -1,0 +1,147 @@
+import type { Alignment, AsrEngine, TimedSegment } from '../engines/index.js';
+import type { CorpusUtterance } from './corpus.js';
+import { aucMannWhitney } from './metrics.js';
+import {
+  runEvaluation,
+  utteranceError,
+  type EvaluationOptions,
+  type EvaluationTiming,
+} from './run-evaluation.js';
+import { chooseWrongTexts } from './wrong-text.js';
+
+export interface AlignmentEvaluationOptions extends EvaluationOptions {
+  /** Seeds the choice of wrong texts among equally long candidates. */
+  readonly seed?: number;
+}
+
+export interface AlignmentEvaluation extends EvaluationTiming {
+  readonly utterances: number;
+  /** Utterances whose own-text alignment returned every word, in order, with monotonic times. */
+  readonly aligned: number;
+  /** Own-text alignments the engine refused (they score -Infinity). */
+  readonly ownFailures: number;
+  /** Wrong-text alignments the engine refused (they score -Infinity too: a correct rejection). */
+  readonly wrongFailures: number;
+  /** Utterances aligned to a wrong text (all, unless the corpus has a single text). */
+  readonly wrongTexts: number;
+  /** AUC of the own-text score (positives) against the wrong-text score (negatives). */
+  readonly wrongTextAuc: number;
+}
+
+/** The seed `eval align` uses unless given one. */
+export const DEFAULT_WRONG_TEXT_SEED = 1;
+
+/**
+ * Forced alignment on a corpus: how many utterances align to their own text, and how well a
+ * GOP score tells the own text from another utterance's text of similar length (see
+ * `textScore`: the mean per-word log-likelihood per frame the text costs compared with the best
+ * unconstrained phone sequence; ≤ 0, higher is better). `utterances` are evaluated in order;
+ * wrong texts are chosen among `corpus`.
+ *
+ * ### Examples
+ * ```ts
+ * const result = await evaluateAlignment(corpus.utterances.slice(0, 200), corpus.utterances, {
+ *   engine,
+ *   workers: 4,
+ * });
+ * result.wrongTextAuc; // e.g. 0.97
+ * ```
+ */
+export async function evaluateAlignment(
+  utterances: readonly CorpusUtterance[],
+  corpus: readonly CorpusUtterance[],
+  options: AlignmentEvaluationOptions,
+): Promise<AlignmentEvaluation> {
+  const { engine } = options;
+  const wrongTexts = chooseWrongTexts(corpus, options.seed ?? DEFAULT_WRONG_TEXT_SEED);
+  const ownScores: number[] = [];
+  const wrongScores: number[] = [];
+  let aligned = 0;
+  let ownFailures = 0;
+  let wrongFailures = 0;
+  let firstOwnFailure: Error | undefined;
+
+  const timing = await runEvaluation(utterances, options, async (utterance, pcm) => {
+    // A failed phone loop stops the run: it means the engine is broken, not the text wrong.
+    const loop = await engine.phoneLoop(pcm).catch((e: unknown) => {
+      throw utteranceError(utterance, 'phone loop', e);
+    });
+
+    const own = await tryAlign(engine, pcm, utterance.words);
+    if (own instanceof Error) {
+      ownFailures++;
+      firstOwnFailure ??= utteranceError(utterance, 'alignment', own);
+    } else if (isAligned(own, utterance.words.length)) aligned++;
+    ownScores.push(textScore(own, loop));
+
+    const wrong = wrongTexts.get(utterance.id);
+    if (wrong === undefined) return;
+    const other = await tryAlign(engine, pcm, wrong.words);
+    if (other instanceof Error) wrongFailures++;
+    wrongScores.push(textScore(other, loop));
+  });
+
+  if (firstOwnFailure && ownFailures === utterances.length) throw firstOwnFailure;
+  return {
+    ...timing,
+    utterances: utterances.length,
+    aligned,
+    ownFailures,
+    wrongFailures,
+    wrongTexts: wrongScores.length,
+    wrongTextAuc: aucMannWhitney(ownScores, wrongScores),
+  };
+}
+
+async function tryAlign(
+  engine: AsrEngine,
+  pcm: Int16Array,
+  words: readonly string[],
+): Promise<Alignment | Error> {
+  try {
+    return await engine.align(pcm, words);
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+/** Loop score inside [start, end), pro rata for segments that straddle the edges. */
+function loopScoreIn(loop: readonly TimedSegment[], start: number, end: number): number {
+  let sum = 0;
+  for (const s of loop) {
+    const overlap = Math.min(end, s.endSec) - Math.max(start, s.startSec);
+    if (overlap > 0 && s.endSec > s.startSec)
+      sum += (s.acousticScore * overlap) / (s.endSec - s.startSec);
+  }
+  return sum;
+}
+
+/**
+ * How well audio matches a text: the mean over the aligned words of each word's goodness of
+ * pronunciation, (word alignment score − free phone loop score over the same span) / frames.
+ * Averaging per word (rather than per frame over the whole utterance) keeps silence out and
+ * lets one badly matching word count as much as a long one; on the first 100 train utterances
+ * it separates own from wrong text at AUC 0.995 against 0.983 for the utterance-level ratio.
+ */
+function textScore(alignment: Alignment | Error, loop: readonly TimedSegment[]): number {
+  if (alignment instanceof Error || alignment.words.length === 0) return -Infinity;
+  let sum = 0;
+  for (const w of alignment.words)
+    sum += (w.acousticScore - loopScoreIn(loop, w.startSec, w.endSec)) / Math.max(1, w.frames);
+  const score = sum / alignment.words.length;
+  return Number.isFinite(score) ? score : -Infinity;
+}
+
+/** Every requested word, in order, each a non-empty interval starting after the previous ended. */
+export function isAligned(alignment: Alignment, wordCount: number): boolean {
+  if (alignment.words.length !== wordCount) return false;
+  let previousEnd = 0;
+  for (const [i, word] of alignment.words.entries()) {
+    if (word.index !== i) return false;
+    if (!Number.isFinite(word.startSec) || !Number.isFinite(word.endSec)) return false;
+    // Times come from 10 ms frame indices; the tolerance absorbs float rounding only.
+    if (word.startSec < previousEnd - 1e-6 || word.endSec <= word.startSec) return false;
+    previousEnd = word.endSec;
+  }
+  return true;
+}
