@@ -39,9 +39,20 @@ export async function convertWithFfmpeg(
   format: AudioFormat,
   limits: AudioLimits,
   timeoutMs: number,
+  options: { readonly failOnCorruption?: boolean } = {},
 ): Promise<FfmpegConversion> {
+  // With failOnCorruption a CRC or bitstream error ends the conversion instead of being concealed.
+  const strict = options.failOnCorruption
+    ? ['-err_detect', 'crccheck+bitstream+buffer+explode', '-xerror']
+    : [];
   if (format !== 'm4a' && format !== 'mp4')
-    return run(['-protocol_whitelist', 'pipe', '-i', 'pipe:0'], bytes, format, limits, timeoutMs);
+    return run(
+      [...strict, '-protocol_whitelist', 'pipe', '-i', 'pipe:0'],
+      bytes,
+      format,
+      limits,
+      timeoutMs,
+    );
   const dir = await mkdtemp(path.join(os.tmpdir(), 'voxgate-audio-'));
   try {
     const input = path.join(dir, 'input');

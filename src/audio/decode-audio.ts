@@ -125,7 +125,15 @@ async function recheckFlacWithFfmpeg(
     info.totalFrames === 0
   )
     throw error;
-  const viaFfmpeg = await convert(bytes, 'flac', options).catch(() => {
+  const viaFfmpeg = await convertWithFfmpeg(
+    bytes,
+    'flac',
+    options.limits,
+    options.ffmpegTimeoutMs ?? DEFAULT_FFMPEG_TIMEOUT_MS,
+    {
+      failOnCorruption: true,
+    },
+  ).catch(() => {
     throw error;
   });
   const expected = Math.round((info.totalFrames * OUTPUT_SAMPLE_RATE) / info.sampleRate);
