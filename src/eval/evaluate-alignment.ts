@@ -117,19 +117,25 @@ function loopScoreIn(loop: readonly TimedSegment[], start: number, end: number):
 }
 
 /**
- * How well audio matches a text: the mean over the aligned words of each word's goodness of
- * pronunciation, (word alignment score − free phone loop score over the same span) / frames.
- * Averaging per word (rather than per frame over the whole utterance) keeps silence out and
- * lets one badly matching word count as much as a long one; on the first 100 train utterances
- * it separates own from wrong text at AUC 0.995 against 0.983 for the utterance-level ratio.
+ * How well audio matches a text: the mean over the aligned phones (silence left out) of each
+ * phone's goodness of pronunciation, (phone alignment score − free phone loop score over the
+ * same span) / frames. Averaging per phone keeps silence out and lets one badly matching sound
+ * count whatever its length. Own-vs-wrong-text AUC on the first 200 train utterances: 0.981
+ * per phone, 0.975 per word, 0.970 per speech frame (`voxgate eval align --limit 200`).
  */
 function textScore(alignment: Alignment | Error, loop: readonly TimedSegment[]): number {
   if (alignment instanceof Error || alignment.words.length === 0) return -Infinity;
   let sum = 0;
-  for (const w of alignment.words)
-    sum += (w.acousticScore - loopScoreIn(loop, w.startSec, w.endSec)) / Math.max(1, w.frames);
-  const score = sum / alignment.words.length;
-  return Number.isFinite(score) ? score : -Infinity;
+  let phones = 0;
+  for (const word of alignment.words) {
+    for (const p of word.phones) {
+      if (p.label === 'SIL') continue;
+      sum += (p.acousticScore - loopScoreIn(loop, p.startSec, p.endSec)) / Math.max(1, p.frames);
+      phones++;
+    }
+  }
+  const score = sum / Math.max(1, phones);
+  return phones > 0 && Number.isFinite(score) ? score : -Infinity;
 }
 
 /** Every requested word, in order, each a non-empty interval starting after the previous ended. */

@@ -207,17 +207,19 @@ export class VoiceIdControlPlane {
         sse_message: null,
       };
     }
-    const updated = await this.#repo.updateDomain(domainId, row.version, {
+    const change = {
       name: input.name,
       description: input.description ?? null,
       kms_key_id: input.kmsKeyId,
       key_ref: key,
       updated_at: Date.now(),
       ...sse,
-    });
+    };
+    const updated = await this.#repo.updateDomain(domainId, row.version, change);
     if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
     if (keyChanged || retry) this.#encryption.kick();
-    return this.describeDomain(domainId);
+    // Answer with what this call wrote: a later writer may already have replaced it.
+    return this.view({ ...row, ...change, version: row.version + 1, key_state: 'Enabled' });
   }
 
   async deleteDomain(domainId: string): Promise<void> {
@@ -297,13 +299,14 @@ export class VoiceIdControlPlane {
     await this.requireActiveDomain(domainId);
     const row = await this.watchlistRow(domainId, watchlistId);
     if (row.is_default) throw invalid('The default watchlist cannot be renamed or changed');
-    const updated = await this.#repo.updateWatchlist(domainId, watchlistId, row.version, {
+    const change = {
       name: input.name ?? row.name,
       description: input.description ?? row.description,
       updated_at: Date.now(),
-    });
+    };
+    const updated = await this.#repo.updateWatchlist(domainId, watchlistId, row.version, change);
     if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
-    return this.describeWatchlist(domainId, watchlistId);
+    return watchlistView({ ...row, ...change, version: row.version + 1 });
   }
 
   async deleteWatchlist(domainId: string, watchlistId: string): Promise<void> {

@@ -76,7 +76,15 @@ class ScriptedEngine implements AsrEngine {
           endSec: (index + 1) * step,
           frames: Math.floor(frames / words.length),
           acousticScore: (own ? -1.5 : -4) * Math.floor(frames / words.length),
-          phones: [],
+          phones: [
+            {
+              label: 'AH',
+              startSec: index * step,
+              endSec: (index + 1) * step,
+              frames: Math.floor(frames / words.length),
+              acousticScore: (own ? -1.5 : -4) * Math.floor(frames / words.length),
+            },
+          ],
         })),
         fillers: [],
         acousticScore: (own ? -1.5 : -4) * frames,
