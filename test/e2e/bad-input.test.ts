@@ -33,11 +33,14 @@ for (const kind of testDatabaseKinds()) {
       creds = (await server.credentials()).accessKeys[0]!;
     });
     after(async () => {
-      // Whatever came before, the process is still up and healthy.
-      const health = await fetch(`${server.url}/health`);
-      assert.equal(health.status, 200);
-      assert.equal(server.child.exitCode, null);
-      await server.stopAndDrop();
+      try {
+        // Whatever came before, the process is still up and healthy.
+        const health = await fetch(`${server.url}/health`);
+        assert.equal(health.status, 200);
+        assert.equal(server.child.exitCode, null);
+      } finally {
+        await server.stopAndDrop();
+      }
     });
 
     test('unsigned request: MissingAuthenticationTokenException', async () => {

@@ -11,6 +11,12 @@ import { repoRoot } from './shared-dir.js';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './test-databases.js';
 
 const run = promisify(execFile);
+
+/** Servers still running; killed if the test process exits without stopping them (a failed hook). */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
 export const CLI = path.join(repoRoot, 'bin', 'voxgate.js');
 
 export interface ServerCredentials {
@@ -69,6 +75,8 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, VOXGATE_CONFIG: undefined },
     });
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     const stderr: string[] = [];
     createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
     const lines = createInterface({ input: child.stdout! });
