@@ -1,5 +1,6 @@
 import { KeyDisabled, KeyNotFound } from '../keys/index.js';
 import type { VoiceIdPeopleRepository, VoiceIdRepository } from '../storage/index.js';
+import { PollingLoop } from '../jobs/index.js';
 import type { EncryptionUpdates } from './voice-id-control-plane.js';
 import type { VoiceDataVault } from './voice-data-vault.js';
 
@@ -31,10 +32,7 @@ export class ReencryptionWorker implements EncryptionUpdates {
   readonly #vault: VoiceDataVault;
   readonly #options: ReencryptionOptions;
   readonly #log: Logger;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
+  readonly #loop: PollingLoop;
 
   constructor(
     domains: VoiceIdRepository,
@@ -48,6 +46,11 @@ export class ReencryptionWorker implements EncryptionUpdates {
     this.#vault = vault;
     this.#options = options;
     this.#log = log;
+    this.#loop = new PollingLoop(
+      () => this.runAll(),
+      (e) => this.#log.error({ err: e }, 're-encryption pass failed; it will be retried'),
+      options.pollMs,
+    );
   }
 
   async hasVoiceData(domainId: string): Promise<boolean> {
@@ -55,52 +58,33 @@ export class ReencryptionWorker implements EncryptionUpdates {
   }
 
   start(): void {
-    this.#timer = setInterval(() => this.kick(), this.#options.pollMs);
-    this.#timer.unref();
-    this.kick();
+    this.#loop.start();
   }
 
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.runAll()
-      .catch((e: unknown) =>
-        this.#log.error({ err: e }, 're-encryption pass failed; it will be retried'),
-      )
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   /** Stops after the batch in progress; state stays in the database for the next start. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
+    await this.#loop.stop();
   }
 
-  /** Runs until no domain has an update in progress (used by tests and `stop`). */
+  /** Resolves when no pass is running. */
   async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+    await this.#loop.idle();
   }
 
   private async runAll(): Promise<void> {
     for (const { domainId } of await this.#domains.domainsInEncryptionUpdate()) {
-      if (this.#stopped) return;
+      if (this.#loop.stopped) return;
       await this.runDomain(domainId);
     }
   }
 
   private async runDomain(domainId: string): Promise<void> {
     for (;;) {
-      if (this.#stopped) return;
+      if (this.#loop.stopped) return;
       // Re-read each batch: the target key may have changed (after a FAILED retry with a new key).
       const domain = await this.#domains.getDomain(domainId);
       if (!domain || domain.sse_update_status !== 'IN_PROGRESS') return;

@@ -1,4 +1,5 @@
 import type { BlobStore } from '../blobs/index.js';
+import { PollingLoop } from '../jobs/index.js';
 import type { JobRow, VoiceIdJobsRepository } from '../storage/index.js';
 import { checkManifest, readManifest, type JobSpec } from './voice-id-jobs.js';
 
@@ -20,53 +21,34 @@ export class VoiceIdJobRunner {
   readonly #repo: VoiceIdJobsRepository;
   readonly #blobs: BlobStore;
   readonly #log: Logger;
-  readonly #pollMs: number;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #stopped = false;
+  readonly #loop: PollingLoop;
 
   constructor(repo: VoiceIdJobsRepository, blobs: BlobStore, log: Logger, pollMs = 2000) {
     this.#repo = repo;
     this.#blobs = blobs;
     this.#log = log;
-    this.#pollMs = pollMs;
+    this.#loop = new PollingLoop(
+      () => this.runAll(),
+      (e) => this.#log.error({ err: e }, 'job runner pass failed; it will be retried'),
+      pollMs,
+    );
   }
 
   start(): void {
-    this.#timer = setInterval(() => this.kick(), this.#pollMs);
-    this.#timer.unref();
-    this.kick();
+    this.#loop.start();
   }
 
   kick(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.runAll()
-      .catch((e: unknown) =>
-        this.#log.error({ err: e }, 'job runner pass failed; it will be retried'),
-      )
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#loop.kick();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#running;
+    await this.#loop.stop();
   }
 
   private async runAll(): Promise<void> {
     for (const job of await this.#repo.unfinished(50)) {
-      if (this.#stopped) return;
+      if (this.#loop.stopped) return;
       if (job.status === 'SUBMITTED' && !(await this.#repo.claim(job.job_id))) continue;
       await this.run(job);
     }
