@@ -4,6 +4,7 @@
  * the error members Voice ID documents (ConflictType, ResourceType).
  */
 import assert from 'node:assert/strict';
+import type { ConflictType } from '../../src/errors/index.js';
 import { randomBytes } from 'node:crypto';
 import {
   CreateDomainCommand,
@@ -169,9 +170,14 @@ export function assertValidation(e: VoiceIdError, message?: RegExp): void {
   assertRequestId(e);
 }
 
+/** The model's ResourceType values. */
+export type ResourceType =
+  'BATCH_JOB' | 'COMPLIANCE_CONSENT' | 'DOMAIN' | 'FRAUDSTER' | 'SESSION' | 'SPEAKER' | 'WATCHLIST';
+export type { ConflictType };
+
 export function assertNotFound(
   e: VoiceIdError,
-  resourceType: 'DOMAIN' | 'WATCHLIST',
+  resourceType: ResourceType,
   message?: RegExp,
 ): void {
   assert.equal(e.name, 'ResourceNotFoundException', `${e.name}: ${e.message}`);
@@ -183,7 +189,7 @@ export function assertNotFound(
 
 export function assertConflict(
   e: VoiceIdError,
-  conflictType: 'DOMAIN_NOT_ACTIVE' | 'CONCURRENT_CHANGES',
+  conflictType: ConflictType,
   message?: string | RegExp,
 ): void {
   assert.equal(e.name, 'ConflictException', `${e.name}: ${e.message}`);
@@ -194,26 +200,7 @@ export function assertConflict(
   assertRequestId(e);
 }
 
-/** A timestamp the SDK built from epoch seconds: a Date close to now (not ms read as s). */
-export function assertRecentDate(value: Date | undefined, what: string): Date {
-  assert.ok(value instanceof Date, `${what} is a Date`);
-  assert.ok(!Number.isNaN(value.getTime()), `${what} is a valid Date`);
-  assert.ok(
-    Math.abs(value.getTime() - Date.now()) < 10 * 60_000,
-    `${what} (${value.toISOString()}) is within 10 minutes of now`,
-  );
-  return value;
-}
-
-/** Every page of an SDK paginator. */
-export async function allPages<T>(paginator: AsyncIterable<T>): Promise<T[]> {
-  const pages: T[] = [];
-  for await (const page of paginator) {
-    pages.push(page);
-    assert.ok(pages.length <= 1000, 'the paginator stops');
-  }
-  return pages;
-}
+export { allPages, assertRecentDate } from './sdk-assertions.js';
 
 /**
  * `token` with one meaningful character changed: the first character (whatever the encoding,

@@ -12,62 +12,39 @@ import path from 'node:path';
 import {
   CreateDomainCommand,
   DescribeDomainCommand,
-  VoiceIDServiceException,
   type Domain,
   type VoiceIDClient,
 } from '@aws-sdk/client-voice-id';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { voiceIdClient, type ClientCredentials } from './aws-clients.js';
-import { ServerProcess } from './server-process.js';
-import type { TestDatabase, TestDatabaseKind } from './test-databases.js';
+import type { ServerProcess } from './server-process.js';
+import type { TestDatabase } from './test-databases.js';
+import { uniqueName } from './voiceid-fixtures.js';
 
-/** Generous but finite limits for hooks and tests that talk to a real server. */
-export const HOOK_TIMEOUT = 60_000;
-export const TEST_TIMEOUT = 120_000;
+// The server, naming and error helpers are the control-plane suite's.
+export {
+  HOOK_TIMEOUT,
+  TEST_TIMEOUT,
+  uniqueName,
+  rejection,
+  assertValidation,
+  assertNotFound,
+  assertConflict,
+  startVoiceIdServer as startPeopleServer,
+  type VoiceIdError,
+  type VoiceIdServer as PeopleServer,
+  type ResourceType,
+  type ConflictType,
+} from './voiceid-fixtures.js';
 
 /** GeneratedFraudsterId / GeneratedSpeakerId: `id#` + 22 alphanumerics. */
 export const GENERATED_ID_PATTERN = /^id#[a-zA-Z0-9]{22}$/;
-
-/** A service exception with the members the Voice ID error shapes carry. */
-export type VoiceIdError = VoiceIDServiceException & {
-  ConflictType?: string;
-  ResourceType?: string;
-};
-
-export interface PeopleServer {
-  readonly server: ServerProcess;
-  readonly creds: ClientCredentials;
-  readonly client: VoiceIDClient;
-}
-
-/** `voxgate serve` (on a fresh database of `kind`, or on `database`), an access key, a client. */
-export async function startPeopleServer(
-  kind: TestDatabaseKind,
-  extraArgs: readonly string[] = [],
-  database?: TestDatabase,
-): Promise<PeopleServer> {
-  const server = await ServerProcess.start(kind, extraArgs, database);
-  try {
-    const creds = (await server.credentials()).accessKeys[0];
-    assert.ok(creds, 'the server has an access key pair');
-    return { server, creds, client: voiceIdClient(server, creds) };
-  } catch (e) {
-    if (database) await server.stop();
-    else await server.stopAndDrop();
-    throw e;
-  }
-}
-
-// ---- keys, domains, fraudsters
 
 export interface TestKey {
   readonly KeyId: string;
   readonly Arn: string;
   readonly Alias: string;
 }
-
-export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** `voxgate admin keys create --alias alias/<unique> --json`. */
 export async function createKey(server: ServerProcess, prefix = 'key'): Promise<TestKey> {
@@ -289,46 +266,6 @@ export function countByKey(rows: readonly VoiceDataDbRow[]): Map<string, number>
 }
 
 // ---- errors and waiting
-
-/** Awaits a call that must fail and returns its typed service exception. */
-export async function rejection(promise: Promise<unknown>): Promise<VoiceIdError> {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(
-      e instanceof VoiceIDServiceException,
-      `expected a Voice ID service exception, got ${String(e)}`,
-    );
-    return e as VoiceIdError;
-  }
-  assert.fail('expected the call to fail');
-}
-
-export function assertValidation(e: VoiceIdError, message?: RegExp): void {
-  assert.equal(e.name, 'ValidationException', `${e.name}: ${e.message}`);
-  assert.equal(e.$metadata.httpStatusCode, 400);
-  if (message) assert.match(e.message, message);
-}
-
-export type ResourceType = 'DOMAIN' | 'WATCHLIST' | 'FRAUDSTER' | 'SPEAKER';
-
-export function assertNotFound(e: VoiceIdError, resourceType: ResourceType): void {
-  assert.equal(e.name, 'ResourceNotFoundException', `${e.name}: ${e.message}`);
-  assert.equal(e.$metadata.httpStatusCode, 404);
-  assert.equal(e.ResourceType, resourceType, e.message);
-}
-
-export type ConflictType =
-  | 'DOMAIN_NOT_ACTIVE'
-  | 'DOMAIN_LOCKED_FROM_ENCRYPTION_UPDATES'
-  | 'CANNOT_DELETE_NON_EMPTY_WATCHLIST'
-  | 'FRAUDSTER_MUST_BELONG_TO_AT_LEAST_ONE_WATCHLIST';
-
-export function assertConflict(e: VoiceIdError, conflictType: ConflictType): void {
-  assert.equal(e.name, 'ConflictException', `${e.name}: ${e.message}`);
-  assert.equal(e.$metadata.httpStatusCode, 409);
-  assert.equal(e.ConflictType, conflictType, e.message);
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
