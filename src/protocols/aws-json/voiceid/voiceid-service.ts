@@ -115,6 +115,20 @@ function registrationJobToWire(j: JobView): model.FraudsterRegistrationJob {
   } as model.FraudsterRegistrationJob;
 }
 
+/** What both Start*Job operations share. */
+function jobInput(
+  input: model.StartSpeakerEnrollmentJobRequest | model.StartFraudsterRegistrationJobRequest,
+) {
+  return {
+    clientToken: input.ClientToken,
+    jobName: input.JobName,
+    dataAccessRoleArn: input.DataAccessRoleArn,
+    inputS3Uri: input.InputDataConfig.S3Uri,
+    outputS3Uri: input.OutputDataConfig.S3Uri,
+    outputKmsKeyId: input.OutputDataConfig.KmsKeyId,
+  };
+}
+
 const page = (input: { MaxResults?: number; NextToken?: string }) => ({
   maxResults: input.MaxResults,
   nextToken: input.NextToken,
@@ -256,12 +270,7 @@ export function voiceIdService(
       StartSpeakerEnrollmentJob: async (input) => ({
         Job: enrollmentJobToWire(
           await jobs.start('SPEAKER_ENROLLMENT', input.DomainId, {
-            clientToken: input.ClientToken,
-            jobName: input.JobName,
-            dataAccessRoleArn: input.DataAccessRoleArn,
-            inputS3Uri: input.InputDataConfig.S3Uri,
-            outputS3Uri: input.OutputDataConfig.S3Uri,
-            outputKmsKeyId: input.OutputDataConfig.KmsKeyId,
+            ...jobInput(input),
             enrollment: {
               existingEnrollmentAction: input.EnrollmentConfig?.ExistingEnrollmentAction,
               fraudDetection: input.EnrollmentConfig?.FraudDetectionConfig && {
@@ -293,12 +302,7 @@ export function voiceIdService(
       StartFraudsterRegistrationJob: async (input) => ({
         Job: registrationJobToWire(
           await jobs.start('FRAUDSTER_REGISTRATION', input.DomainId, {
-            clientToken: input.ClientToken,
-            jobName: input.JobName,
-            dataAccessRoleArn: input.DataAccessRoleArn,
-            inputS3Uri: input.InputDataConfig.S3Uri,
-            outputS3Uri: input.OutputDataConfig.S3Uri,
-            outputKmsKeyId: input.OutputDataConfig.KmsKeyId,
+            ...jobInput(input),
             registration: {
               duplicateRegistrationAction: input.RegistrationConfig?.DuplicateRegistrationAction,
               similarityThreshold: input.RegistrationConfig?.FraudsterSimilarityThreshold,
