@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AccessKeys, AdminToken } from './credentials/index.js';
 import type { IdentityStore } from './identitystore/index.js';
+import type { SpeechAccounts } from './speech/accounts/index.js';
 import { catalog, voxError } from './errors/index.js';
 import { adminDoor } from './protocols/admin/admin-door.js';
 import { awsJsonDoor, type AwsService } from './protocols/aws-json/index.js';
@@ -22,6 +23,7 @@ export interface ServerDeps {
   readonly accessKeys: AccessKeys;
   readonly adminToken: AdminToken;
   readonly identityStore: IdentityStore;
+  readonly speechAccounts: SpeechAccounts;
   readonly awsServices: readonly AwsService[];
   readonly readiness: readonly ReadinessCheck[];
   readonly limits: {
@@ -92,6 +94,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     accessKeys: deps.accessKeys,
     adminToken: deps.adminToken,
     identityStore: deps.identityStore,
+    speechAccounts: deps.speechAccounts.admin,
     maxBodyBytes: deps.limits.maxAdminBodyBytes,
   });
   await app.register(awsJsonDoor, {

@@ -4,11 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isVoxgateError } from '../errors/index.js';
+import { registerAdminClients } from './admin-clients-command.js';
 import { registerAdminCredentials } from './admin-credentials-command.js';
 import { registerAdminIdentityStore } from './admin-identitystore-command.js';
 import { registerAdminBlobs } from './admin-blobs-command.js';
 import { registerAdminFraudsters } from './admin-fraudsters-command.js';
 import { registerAdminKeys } from './admin-keys-command.js';
+import { registerAdminTokens } from './admin-tokens-command.js';
 import { registerAudioInspect } from './audio-inspect-command.js';
 import { registerEval } from './eval-command.js';
 import { registerServe } from './serve-command.js';
@@ -29,6 +31,8 @@ registerAdminIdentityStore(admin);
 registerAdminKeys(admin);
 registerAdminFraudsters(admin);
 registerAdminBlobs(admin);
+registerAdminClients(admin);
+registerAdminTokens(admin);
 
 try {
   await program.parseAsync(process.argv);

@@ -50,6 +50,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     accessKeys: runtime.accessKeys,
     adminToken: runtime.adminToken,
     identityStore: runtime.identityStore,
+    speechAccounts: runtime.speechAccounts,
     awsServices: [
       identityStoreService(runtime.identityStore),
       voiceIdService(runtime.voiceId, runtime.voiceIdPeople, runtime.voiceIdJobs),

@@ -14,11 +14,13 @@ import {
   VoiceIdPeople,
 } from '../voiceid/index.js';
 import { PageTokens } from '../pagination/index.js';
+import { SpeechAccounts } from '../speech/accounts/index.js';
 import { SecretBox, deriveKey, loadMasterKey } from '../secrets/index.js';
 import {
   CredentialStore,
   IdentityStoreRepository,
   KmsKeyRepository,
+  SpeechAccountsRepository,
   VoiceIdJobsRepository,
   VoiceIdPeopleRepository,
   VoiceIdRepository,
@@ -46,6 +48,8 @@ export interface Runtime {
   /** Runs Voice ID batch jobs; `voxgate serve` starts it. */
   readonly jobRunner: VoiceIdJobRunner;
   readonly blobs: BlobStore;
+  /** Speech API clients, end users, session tokens and minutes. */
+  readonly speechAccounts: SpeechAccounts;
   close(): Promise<void>;
 }
 
@@ -151,6 +155,7 @@ export async function openRuntime(config: Config, log: RuntimeLogger = SILENT): 
     ),
     jobRunner,
     blobs,
+    speechAccounts: new SpeechAccounts(new SpeechAccountsRepository(opened.dialect)),
     close: async () => {
       await reencryption.stop();
       await jobRunner.stop();

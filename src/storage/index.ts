@@ -43,3 +43,14 @@ export {
   type JobType,
   type JobStatus,
 } from './voiceid-jobs-repository.js';
+export {
+  SpeechAccountsRepository,
+  type SpeechAccountsStore,
+  type SpeechClientRow,
+  type SpeechClientChange,
+  type SpeechEndUserRow,
+  type SpeechTokenRow,
+  type SpeechReservationRow,
+  type SpeechUsageRange,
+  type SpeechUsageTotal,
+} from './speech-accounts-repository.js';

@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { AccessKeys, AdminToken } from '../../credentials/index.js';
 import type { IdentityStore } from '../../identitystore/index.js';
+import type { SpeechAccountsAdmin } from '../../speech/accounts/index.js';
 import { catalog, voxError } from '../../errors/index.js';
 import { plainErrorHandler } from '../http/render-plain-error.js';
 import { identityStoreAdminRoutes } from './identitystore-admin-routes.js';
+import { speechAdminRoutes } from './speech-admin-routes.js';
 
 export interface AdminDoorOptions {
   readonly accessKeys: AccessKeys;
   readonly adminToken: AdminToken;
   readonly identityStore: IdentityStore;
+  readonly speechAccounts: SpeechAccountsAdmin;
   readonly maxBodyBytes: number;
 }
 
@@ -43,6 +46,7 @@ export async function adminDoor(app: FastifyInstance, options: AdminDoorOptions)
   });
 
   await app.register(identityStoreAdminRoutes, { identityStore: options.identityStore });
+  await app.register(speechAdminRoutes, { admin: options.speechAccounts });
 
   app.get('/credentials', async () => ({
     accessKeys: (await options.accessKeys.list()).map(accessKeyView),
