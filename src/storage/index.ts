@@ -43,14 +43,14 @@ export {
   type JobType,
   type JobStatus,
 } from './voiceid-jobs-repository.js';
-export {
-  SpeechAccountsRepository,
-  type SpeechAccountsStore,
-  type SpeechClientRow,
-  type SpeechClientChange,
-  type SpeechEndUserRow,
-  type SpeechTokenRow,
-  type SpeechReservationRow,
-  type SpeechUsageRange,
-  type SpeechUsageTotal,
-} from './speech-accounts-repository.js';
+export { SpeechAccountsRepository } from './speech-accounts-repository.js';
+export type {
+  SpeechAccountsStore,
+  SpeechClientRow,
+  SpeechClientChange,
+  SpeechEndUserRow,
+  SpeechTokenRow,
+  SpeechReservationRow,
+  SpeechUsageRange,
+  SpeechUsageTotal,
+} from './speech-accounts-store.js';

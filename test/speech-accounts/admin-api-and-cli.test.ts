@@ -15,7 +15,7 @@ import {
 } from '../../src/storage/index.js';
 import { CLI, ServerProcess } from '../support/server-process.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
-import { catalogued, databaseUrlOf } from './support/accounts-fixtures.js';
+import { catalogued, connectionsGone, databaseUrlOf } from './support/accounts-fixtures.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +34,9 @@ for (const kind of testDatabaseKinds()) {
     });
     after(async () => {
       await dialect?.db.destroy();
-      await server?.stopAndDrop();
+      await server?.stop();
+      if (server?.database.databaseUrl) await connectionsGone(server.database.databaseUrl);
+      await server?.database.drop();
     });
 
     const api = async (method: string, path: string, body?: unknown) => {

@@ -268,7 +268,13 @@ for (const kind of testDatabaseKinds()) {
           Array.from({ length: 100 }, async (_, i) => {
             const accounts = pool[i % pool.length]!;
             try {
-              const held = await accounts.reserve(caller, 'scripted', 2000 + (i % 7) * 300);
+              // Every third takes what is left (down to 500 ms) when the full hold does not fit.
+              const held = await accounts.reserve(
+                caller,
+                'scripted',
+                2000 + (i % 7) * 300,
+                i % 3 === 0 ? { minimumMs: 500 } : {},
+              );
               const actual = (i * 37) % (held.reservedMs + 1);
               const c = await accounts.admin.getClient(caller.clientId);
               if (c.balanceMs < 0 || c.availableMs < 0) observedNegative = true;

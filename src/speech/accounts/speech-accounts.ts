@@ -122,10 +122,13 @@ export class SpeechAccounts {
       options.minimumMs === undefined
         ? wanted
         : Math.min(wanted, wholeMs(options.minimumMs, 'minimumMs'));
-    const ttlMs = options.ttlMs ?? this.#ttlMs;
+    const ttlMs = options.ttlMs === undefined ? this.#ttlMs : wholeMs(options.ttlMs, 'ttlMs');
     let swept = false;
     for (let attempt = 0; attempt < PARTIAL_RESERVE_ATTEMPTS; attempt++) {
-      const grant = minimum < wanted ? Math.min(wanted, await this.#available(caller)) : wanted;
+      // A partial hold reads what is available and holds that; on the last attempt it holds just
+      // the minimum, which no concurrent change can make it lose unless the minutes are gone.
+      const partial = minimum < wanted && attempt < PARTIAL_RESERVE_ATTEMPTS - 1;
+      const grant = partial ? Math.min(wanted, await this.#available(caller)) : minimum;
       if (grant >= minimum) {
         const now = this.#now();
         const reservation: MinuteReservation = {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import pg from 'pg';
 import { SpeechAccounts, type SpeechAccountsOptions } from '../../../src/speech/accounts/index.js';
 import {
   SpeechAccountsRepository,
@@ -70,9 +71,33 @@ export async function openAccounts(
     close: async () => {
       await Promise.allSettled(others.map((o) => o.db.destroy()));
       await dialect.db.destroy();
+      if (database.databaseUrl) await connectionsGone(database.databaseUrl);
       await database.drop();
     },
   };
+}
+
+/**
+ * pg's `Pool.end()` resolves once its clients are told to end, not once their sockets have
+ * closed; dropping the database (WITH FORCE) before then kills those connections, and their
+ * error, with no listener left, would be an uncaught exception. Wait until the server has none.
+ */
+export async function connectionsGone(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: process.env.VOXGATE_TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if (Number(rows[0]?.n) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Asserts `promise` rejects with the catalogued error `name` and returns it. */
