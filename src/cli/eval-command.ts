@@ -11,11 +11,16 @@ import {
   DEFAULT_WRONG_TEXT_SEED,
   evaluateAlignment,
   evaluateRecognition,
+  evaluateScripted,
   readCorpus,
   type Corpus,
   type CorpusUtterance,
   type EvaluationTiming,
 } from '../eval/index.js';
+import {
+  DEFAULT_PRONUNCIATION_MODEL_PATH,
+  loadPronunciationModel,
+} from '../engines/pronunciation/index.js';
 import { print } from './with-runtime.js';
 
 interface EvalRun {
@@ -28,7 +33,7 @@ interface EvalRun {
 }
 
 /**
- * `voxgate eval align|asr --corpus <dir>`: measure the speech engines on a Kaldi-style corpus.
+ * `voxgate eval align|asr|scripted --corpus <dir>`: measure the speech engines on a Kaldi-style corpus.
  * Each prints one JSON object with `--json` (rates and AUCs as fractions), a summary otherwise,
  * and a progress bar on stderr when that is a terminal.
  */
@@ -77,6 +82,56 @@ export function registerEval(program: Command): void {
               (result.ownFailures > 0 ? `, ${result.ownFailures} refused by the engine` : ''),
             `wrong-text AUC   ${fixed(result.wrongTextAuc, 4)} (${result.utterances} own vs ${result.wrongTexts} wrong texts` +
               `, ${result.wrongFailures} of them refused by the engine)`,
+            timingLine(result),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  withEvalOptions(
+    evaluate
+      .command('scripted')
+      .description(
+        'scripted assessment: AUC of the sentence score for own vs another sentence, and of the ' +
+          'word score for a substituted word vs the unchanged words',
+      ),
+  )
+    .option(
+      '--seed <n>',
+      'seed for the wrong sentences and substituted words',
+      integer,
+      DEFAULT_WRONG_TEXT_SEED,
+    )
+    .option('--model <file>', 'pronunciation model', DEFAULT_PRONUNCIATION_MODEL_PATH)
+    .addHelpText(
+      'after',
+      '\n--json prints {"utterances","wrong_sentence_auc","substituted_word_auc","rtf"}; rtf is the ' +
+        'latency of one assessment (VAD, phone loop and alignment on two workers in parallel, ' +
+        'scoring) per second of audio, with one assessment per two workers.',
+    )
+    .action((options: Record<string, unknown>) =>
+      withEngine('eval scripted', options, async (run) => {
+        const model = loadPronunciationModel(String(options.model));
+        const result = await evaluateScripted(run.utterances, run.corpus.utterances, {
+          engine: run.engine,
+          model,
+          lanes: Math.max(1, Math.floor(run.workers / 2)),
+          seed: typeof options.seed === 'number' ? options.seed : DEFAULT_WRONG_TEXT_SEED,
+          onProgress: run.onProgress,
+        });
+        print(
+          options.json === true,
+          {
+            utterances: result.utterances,
+            wrong_sentence_auc: finiteOrNull(result.wrongSentenceAuc),
+            substituted_word_auc: finiteOrNull(result.substitutedWordAuc),
+            rtf: result.latencyRtf,
+          },
+          [
+            corpusLine(run),
+            `wrong-sentence AUC   ${fixed(result.wrongSentenceAuc, 4)} (sentence score, own vs another sentence)`,
+            `substituted-word AUC ${fixed(result.substitutedWordAuc, 4)} (word score, replaced vs unchanged words)`,
+            `latency rtf          ${fixed(result.latencyRtf, 3)} (one assessment on two workers)`,
             timingLine(result),
           ].join('\n'),
         );

@@ -40,7 +40,9 @@ function parseValue(
       return n;
     }
     case 'string':
-      if (typeof raw !== 'string' || raw.length === 0) return fail('expected a non-empty string');
+      if (typeof raw !== 'string') return fail('expected a string');
+      if (raw.length === 0 && spec.allowEmpty !== true)
+        return fail('expected a non-empty string');
       return raw;
     case 'bool':
       if (raw === true || raw === 'true' || raw === '1') return true;

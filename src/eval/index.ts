@@ -33,3 +33,10 @@ export { forEachConcurrent } from './for-each-concurrent.js';
 export { aucMannWhitney, errorCount, wer, wordErrors, type WordErrors } from './metrics.js';
 export type { EvaluationOptions, EvaluationTiming } from './run-evaluation.js';
 export { chooseWrongTexts } from './wrong-text.js';
+export { substituteWords, type Substitution } from './substitute-word.js';
+export { runEvaluation } from './run-evaluation.js';
+export {
+  evaluateScripted,
+  type ScriptedEvaluation,
+  type ScriptedEvaluationOptions,
+} from './evaluate-scripted.js';

@@ -73,7 +73,12 @@ export class ServerProcess {
     ];
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, VOXGATE_CONFIG: undefined },
+      // Engine workers start on the first speech request: most suites never make one.
+      env: {
+        ...process.env,
+        VOXGATE_CONFIG: undefined,
+        VOXGATE_ASR_PRELOAD: process.env.VOXGATE_ASR_PRELOAD ?? 'false',
+      },
     });
     live.add(child);
     child.once('exit', () => live.delete(child));

@@ -1,0 +1,302 @@
+import { detectSpeech, speechSeconds } from '../../audio/features/index.js';
+import { toInt16 } from '../../audio/index.js';
+import type { Alignment, AsrEngine, TimedSegment } from '../../engines/index.js';
+import {
+  scorePronunciation,
+  type PronunciationModel,
+  type PronunciationScores,
+} from '../../engines/pronunciation/index.js';
+import {
+  SCRIPTED_API_VERSION,
+  type ApiPlan,
+  type AttemptType,
+  type FluencyResult,
+  type PauseResult,
+  type ScriptedResult,
+  type UtteranceResult,
+  type WordResult,
+} from './scripted-result.js';
+import { sentenceWords, type SentenceWord } from './sentence-words.js';
+
+export interface ScriptedAssessmentDeps {
+  readonly engine: AsrEngine;
+  readonly model: PronunciationModel;
+}
+
+export interface ScriptedRequest {
+  /** 16 kHz mono samples in [-1, 1]. */
+  readonly samples: Float32Array;
+  /** One sentence, or the options of a multiple-choice question. */
+  readonly sentences: readonly string[];
+  readonly plan: ApiPlan;
+  /** Per engine call. */
+  readonly deadlineMs?: number;
+}
+
+/** Less net speech than this (energy VAD) is UNSPOKEN: the engines are not asked. */
+export const MIN_SPEECH_SEC = 0.15;
+/** Silence before the first speech for `initial_silence` (one 10 ms frame, plus VAD slack). */
+export const INITIAL_SILENCE_SEC = 0.05;
+/** Silences between words at least this long are pauses (fluency). */
+export const PAUSE_SEC = 0.25;
+/** A gap between words this long where the phone loop hears speech is inserted speech. */
+export const INSERTION_MIN_SEC = 0.3;
+/** Share of such a gap the loop must fill with phones (not silence) to count it. */
+const INSERTION_SPEECH_SHARE = 0.6;
+
+const SAMPLE_RATE = 16_000;
+const round = (x: number, digits = 2): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/**
+ * Scripted pronunciation assessment of one recording: which sentence was read (when several are
+ * offered), then each word and phoneme of it scored by goodness of pronunciation. Engine errors
+ * (catalogued ASR errors) propagate; the caller owns audio decoding, tenants and minutes.
+ *
+ * ### Examples
+ * ```ts
+ * const result = await assessScripted({ engine, model }, {
+ *   samples: audio.samples,
+ *   sentences: ['We call it bear'],
+ *   plan: 'premium',
+ * });
+ * result.utterance[0]!.words.map((w) => [w.text, w.nativeness_score]);
+ * ```
+ */
+export async function assessScripted(
+  deps: ScriptedAssessmentDeps,
+  request: ScriptedRequest,
+): Promise<ScriptedResult> {
+  const totalTime = round(request.samples.length / SAMPLE_RATE, 3);
+  const options = request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs };
+  const tokenised = request.sentences.map(sentenceWords);
+  const vad = detectSpeech(request.samples);
+  const initialSilence = (vad.segments[0]?.startSec ?? 0) >= INITIAL_SILENCE_SEC;
+
+  const answer = (utterance: UtteranceResult): ScriptedResult => ({
+    api_version: SCRIPTED_API_VERSION,
+    api_plan: request.plan,
+    total_time: totalTime,
+    utterance: [utterance],
+    model_version: deps.model.version,
+  });
+
+  if (speechSeconds(vad) < MIN_SPEECH_SEC || tokenised.every((t) => t.length === 0)) {
+    const sentenceId = Math.max(
+      0,
+      tokenised.findIndex((t) => t.length > 0),
+    );
+    return answer(
+      unspoken(
+        request.sentences[sentenceId] ?? '',
+        sentenceId,
+        totalTime,
+        tokenised[sentenceId] ?? [],
+        request.plan,
+      ),
+    );
+  }
+
+  const pcm = toInt16(request.samples);
+  // The loop and the alignment run on different workers at once when the pool has two.
+  const loopPromise = deps.engine.phoneLoop(pcm, options);
+  loopPromise.catch(() => undefined);
+  let sentenceId = 0;
+  let alignment: Alignment;
+  const candidates = tokenised.map((t) => t.map((w) => w.normalized));
+  const nonEmpty = candidates.map((c, i) => [c, i] as const).filter(([c]) => c.length > 0);
+  if (nonEmpty.length > 1) {
+    const chosen = await deps.engine.chooseSentence(
+      pcm,
+      nonEmpty.map(([c]) => c),
+      options,
+    );
+    sentenceId = nonEmpty[chosen.index]![1];
+    alignment = chosen.alignment;
+  } else {
+    sentenceId = nonEmpty[0]![1];
+    alignment = await deps.engine.align(pcm, candidates[sentenceId]!, options);
+  }
+  const loop = await loopPromise;
+  const scores = scorePronunciation(deps.model, alignment, loop);
+  return answer(
+    utteranceResult({
+      model: deps.model,
+      sentence: request.sentences[sentenceId]!,
+      sentenceId,
+      words: tokenised[sentenceId]!,
+      alignment,
+      loop,
+      scores,
+      totalTime,
+      initialSilence,
+      plan: request.plan,
+    }),
+  );
+}
+
+interface UtteranceInput {
+  readonly model: PronunciationModel;
+  readonly sentence: string;
+  readonly sentenceId: number;
+  readonly words: readonly SentenceWord[];
+  readonly alignment: Alignment;
+  readonly loop: readonly TimedSegment[];
+  readonly scores: PronunciationScores;
+  readonly totalTime: number;
+  readonly initialSilence: boolean;
+  readonly plan: ApiPlan;
+}
+
+function utteranceResult(input: UtteranceInput): UtteranceResult {
+  const { scores, words, model } = input;
+  const wordResults = scores.words.map((scored, i): WordResult => {
+    const written = words[scored.index] ?? words[i]!;
+    return {
+      text: written.text,
+      start_index: written.startIndex,
+      end_index: written.endIndex,
+      start_time: round(scored.startSec),
+      end_time: round(scored.endSec),
+      trans_arpabet: scored.phones.map((p) => p.phone).join(' '),
+      nativeness_score: scored.score,
+      decision: scored.decision,
+      omitted: scored.omitted,
+      phonemes: scored.phones.map((p) => ({
+        trans_arpabet: p.phone,
+        start_time: round(p.startSec),
+        end_time: round(p.endSec),
+        nativeness_score: p.score,
+        decision: p.decision,
+      })),
+    };
+  });
+  const spoken = scores.words.filter((w) => !w.omitted);
+  const attemptType: AttemptType =
+    scores.matchScore < model.differentSentenceBelow
+      ? 'DIFFERENT_SENTENCE'
+      : spoken.length < scores.words.length
+        ? 'INCOMPLETE'
+        : 'COMPLETE';
+  const wordSpans = spoken.map((w) => ({ startSec: w.startSec, endSec: w.endSec }));
+  return {
+    sentence: input.sentence,
+    sentence_id: input.sentenceId,
+    total_time: input.totalTime,
+    initial_silence: input.initialSilence,
+    has_speech: true,
+    attempt_type: attemptType,
+    nativeness_score: scores.score,
+    decision: scores.decision,
+    start_time: wordSpans.length ? round(wordSpans[0]!.startSec) : null,
+    end_time: wordSpans.length ? round(wordSpans.at(-1)!.endSec) : null,
+    words: wordResults,
+    inserted_speech: insertedSpeech(input.alignment, input.loop),
+    ...(input.plan === 'premium'
+      ? { fluency: fluency(spoken, input.alignment, model.medianArticulationRate) }
+      : {}),
+  };
+}
+
+function unspoken(
+  sentence: string,
+  sentenceId: number,
+  totalTime: number,
+  words: readonly SentenceWord[],
+  plan: ApiPlan,
+): UtteranceResult {
+  return {
+    sentence,
+    sentence_id: sentenceId,
+    total_time: totalTime,
+    initial_silence: true,
+    has_speech: false,
+    attempt_type: 'UNSPOKEN',
+    nativeness_score: 0,
+    decision: 'incorrect',
+    start_time: null,
+    end_time: null,
+    words: words.map((w) => ({
+      text: w.text,
+      start_index: w.startIndex,
+      end_index: w.endIndex,
+      start_time: 0,
+      end_time: 0,
+      trans_arpabet: '',
+      nativeness_score: 0,
+      decision: 'incorrect',
+      omitted: true,
+      phonemes: [],
+    })),
+    inserted_speech: [],
+    ...(plan === 'premium'
+      ? {
+          fluency: {
+            fluency_score: 0,
+            speech_rate_wpm: 0,
+            articulation_rate: 0,
+            pauses: [],
+            pause_time: 0,
+          },
+        }
+      : {}),
+  };
+}
+
+/** Gaps between aligned words (fillers) where the free phone loop hears phones, not silence. */
+function insertedSpeech(alignment: Alignment, loop: readonly TimedSegment[]): PauseResult[] {
+  const inserted: PauseResult[] = [];
+  for (const gap of alignment.fillers) {
+    const length = gap.endSec - gap.startSec;
+    if (length < INSERTION_MIN_SEC) continue;
+    // Leading and trailing silence count too: speech before the first word is an insertion.
+    let phoneTime = 0;
+    for (const s of loop) {
+      if (s.label === 'SIL') continue;
+      const overlap = Math.min(gap.endSec, s.endSec) - Math.max(gap.startSec, s.startSec);
+      if (overlap > 0) phoneTime += overlap;
+    }
+    if (phoneTime >= INSERTION_SPEECH_SHARE * length)
+      inserted.push({ start_time: round(gap.startSec), end_time: round(gap.endSec) });
+  }
+  return inserted;
+}
+
+/**
+ * Fluency (premium): speech rate, articulation rate and pauses from the alignment. The score
+ * is 100 × min(1, articulation rate / the train corpus's median) × (1 − pause time / speaking
+ * span): reading at least as fast as the median learner without pausing scores 100.
+ */
+function fluency(
+  spoken: readonly { startSec: number; endSec: number; phones: readonly unknown[] }[],
+  alignment: Alignment,
+  medianRate: number,
+): FluencyResult {
+  if (spoken.length === 0)
+    return {
+      fluency_score: 0,
+      speech_rate_wpm: 0,
+      articulation_rate: 0,
+      pauses: [],
+      pause_time: 0,
+    };
+  const start = spoken[0]!.startSec;
+  const end = spoken.at(-1)!.endSec;
+  const span = Math.max(0.01, end - start);
+  const pauses = alignment.fillers
+    .filter((f) => f.startSec >= start && f.endSec <= end && f.endSec - f.startSec >= PAUSE_SEC)
+    .map((f) => ({ start_time: round(f.startSec), end_time: round(f.endSec) }));
+  const pauseTime = pauses.reduce((sum, p) => sum + (p.end_time - p.start_time), 0);
+  const phones = spoken.reduce((sum, w) => sum + w.phones.length, 0);
+  const articulation = phones / Math.max(0.01, span - pauseTime);
+  const score = 100 * Math.min(1, articulation / medianRate) * Math.max(0, 1 - pauseTime / span);
+  return {
+    fluency_score: round(score, 1),
+    speech_rate_wpm: round((spoken.length / span) * 60, 1),
+    articulation_rate: round(articulation, 2),
+    pauses,
+    pause_time: round(pauseTime),
+  };
+}
