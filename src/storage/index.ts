@@ -54,3 +54,10 @@ export type {
   SpeechUsageRange,
   SpeechUsageTotal,
 } from './speech-accounts-store.js';
+export {
+  SpeechJobsRepository,
+  type NewSpeechJob,
+  type SpeechJobOutcome,
+  type SpeechJobRow,
+  type SpeechJobStatus,
+} from './speech-jobs-repository.js';

@@ -1,0 +1,134 @@
+import { catalog, voxError } from '../../errors/index.js';
+import type { SpeechJobRow, SpeechJobsRepository } from '../../storage/index.js';
+import type { SpeechAccounts, SpeechCaller } from '../accounts/index.js';
+import type {
+  ScriptedJobs,
+  ScriptedJobView,
+  ScriptedParameters,
+  ScriptedResult,
+} from '../scripted/index.js';
+import { samplesToPcm16 } from './pcm16.js';
+import { MAX_JOB_ID_LENGTH, newSpeechJobId } from './speech-job-ids.js';
+
+/**
+ * How long the minutes of a queued job stay held if it is never settled: a job waits in the
+ * queue for as long as the server is down or busy, so far longer than a synchronous request's
+ * hold. A job whose hold lapsed (a day of downtime) still runs; it is simply not charged.
+ */
+export const DEFAULT_JOB_RESERVATION_TTL_MS = 24 * 60 * 60_000;
+
+export interface SpeechJobsOptions {
+  /** `DEFAULT_JOB_RESERVATION_TTL_MS` unless given. */
+  readonly reservationTtlMs?: number;
+  /** The clock (epoch ms). */
+  readonly now?: () => number;
+}
+
+/** Audio milliseconds of 16 kHz samples, rounded up: what a job holds and, on success, charges. */
+export function audioMsOf(samples: Float32Array): number {
+  // samples / 16 is exact in floating point; (samples / 16000) * 1000 is not.
+  return Math.ceil(samples.length / 16);
+}
+
+/**
+ * Durable async scoring (`mode=async`): `submit` holds the audio's minutes, stores the job, its
+ * request and its audio (16-bit PCM) in one transaction, and wakes the runner; the job is durable
+ * before the caller can answer 202. `get` shows a job to the client that submitted it — and,
+ * for a token bound to an end user, only that end user's jobs; anyone else gets
+ * SpeechJobNotFound, as for an id that does not exist.
+ *
+ * ### Examples
+ * ```ts
+ * const jobs = new SpeechJobs(new SpeechJobsRepository(runtime.storage), runtime.speechAccounts, () => runner.kick());
+ * const job = await jobs.submit(caller, { sentences: ['We call it bear'], plan: 'standard' }, samples);
+ * // later, with the same client's token:
+ * const view = await jobs.get(caller, job.job_id); // view.status: queued | running | succeeded | failed
+ * ```
+ */
+export class SpeechJobs implements ScriptedJobs {
+  readonly #repo: SpeechJobsRepository;
+  readonly #accounts: SpeechAccounts;
+  readonly #kick: () => void;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor(
+    repo: SpeechJobsRepository,
+    accounts: SpeechAccounts,
+    kick: () => void,
+    options: SpeechJobsOptions = {},
+  ) {
+    this.#repo = repo;
+    this.#accounts = accounts;
+    this.#kick = kick;
+    this.#ttlMs = options.reservationTtlMs ?? DEFAULT_JOB_RESERVATION_TTL_MS;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Throws the accounts' catalogued errors (ClientHasNoMoreMinutes, …) before storing anything. */
+  async submit(
+    caller: SpeechCaller,
+    parameters: ScriptedParameters,
+    samples: Float32Array,
+  ): Promise<ScriptedJobView> {
+    const audioMs = audioMsOf(samples);
+    const pcm = samplesToPcm16(samples);
+    const reservation = await this.#accounts.reserve(caller, 'scripted', Math.max(1, audioMs), {
+      ttlMs: this.#ttlMs,
+    });
+    const now = this.#now();
+    const job: SpeechJobRow = {
+      jobId: newSpeechJobId(),
+      clientId: caller.clientId,
+      endUserId: caller.endUserId,
+      status: 'queued',
+      parameters: JSON.stringify({ sentences: parameters.sentences, plan: parameters.plan }),
+      audioMs,
+      reservationId: reservation.id,
+      reservedMs: reservation.reservedMs,
+      reservationExpiresAt: reservation.expiresAt,
+      attempts: 0,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      result: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.#repo.insert(job, pcm);
+    } catch (e) {
+      await this.#accounts.refund(reservation).catch(() => undefined);
+      throw e;
+    }
+    this.#kick();
+    return jobView(job);
+  }
+
+  async get(caller: SpeechCaller, jobId: string): Promise<ScriptedJobView> {
+    const job = jobId.length <= MAX_JOB_ID_LENGTH ? await this.#repo.get(jobId) : undefined;
+    if (
+      !job ||
+      job.clientId !== caller.clientId ||
+      (caller.endUserId !== null && job.endUserId !== caller.endUserId)
+    )
+      throw voxError(catalog.SpeechJobNotFound, { job_id: jobId.slice(0, 100) });
+    return jobView(job);
+  }
+}
+
+/** A stored job as its owner sees it. */
+export function jobView(job: SpeechJobRow): ScriptedJobView {
+  const base = {
+    job_id: job.jobId,
+    status: job.status,
+    created_at: new Date(job.createdAt).toISOString(),
+    updated_at: new Date(job.updatedAt).toISOString(),
+    audio_duration: job.audioMs / 1000,
+  };
+  if (job.status === 'succeeded' && job.result !== null)
+    return { ...base, result: JSON.parse(job.result) as ScriptedResult };
+  if (job.status === 'failed' && job.error !== null)
+    return { ...base, error: JSON.parse(job.error) as NonNullable<ScriptedJobView['error']> };
+  return base;
+}
