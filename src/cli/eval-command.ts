@@ -56,6 +56,12 @@ export function registerEval(program: Command): void {
       integer,
       DEFAULT_WRONG_TEXT_SEED,
     )
+    .option(
+      '--model <file>',
+      'pronunciation model scoring the texts',
+      DEFAULT_PRONUNCIATION_MODEL_PATH,
+    )
+    .option('--gop', 'score texts by the plain mean phone GOP instead of the model')
     .addHelpText(
       'after',
       '\n--json prints {"utterances","aligned","rtf","wrong_text_auc"}; rtf is per core.',
@@ -65,6 +71,7 @@ export function registerEval(program: Command): void {
         const result = await evaluateAlignment(run.utterances, run.corpus.utterances, {
           engine: run.engine,
           workers: run.workers,
+          ...(options.gop === true ? {} : { model: loadPronunciationModel(String(options.model)) }),
           seed: typeof options.seed === 'number' ? options.seed : DEFAULT_WRONG_TEXT_SEED,
           onProgress: run.onProgress,
         });

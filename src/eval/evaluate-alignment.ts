@@ -1,4 +1,9 @@
 import type { Alignment, AsrEngine, TimedSegment } from '../engines/index.js';
+import {
+  phoneGops,
+  sentenceLogit,
+  type PronunciationModel,
+} from '../engines/pronunciation/index.js';
 import type { CorpusUtterance } from './corpus.js';
 import { aucMannWhitney } from './metrics.js';
 import {
@@ -12,6 +17,11 @@ import { chooseWrongTexts } from './wrong-text.js';
 export interface AlignmentEvaluationOptions extends EvaluationOptions {
   /** Seeds the choice of wrong texts among equally long candidates. */
   readonly seed?: number;
+  /**
+   * Scores texts with the pronunciation model's sentence classifier (log-odds over GOP
+   * features) instead of the plain mean phone GOP.
+   */
+  readonly model?: PronunciationModel;
 }
 
 export interface AlignmentEvaluation extends EvaluationTiming {
@@ -72,13 +82,17 @@ export async function evaluateAlignment(
       ownFailures++;
       firstOwnFailure ??= utteranceError(utterance, 'alignment', own);
     } else if (isAligned(own, utterance.words.length)) aligned++;
-    ownScores.push(textScore(own, loop));
+    const score = (a: Alignment | Error): number =>
+      options.model && !(a instanceof Error) && a.words.length > 0
+        ? sentenceLogit(options.model, phoneGops(a, loop))
+        : textScore(a, loop);
+    ownScores.push(score(own));
 
     const wrong = wrongTexts.get(utterance.id);
     if (wrong === undefined) return;
     const other = await tryAlign(engine, pcm, wrong.words);
     if (other instanceof Error) wrongFailures++;
-    wrongScores.push(textScore(other, loop));
+    wrongScores.push(score(other));
   });
 
   if (firstOwnFailure && ownFailures === utterances.length) throw firstOwnFailure;
