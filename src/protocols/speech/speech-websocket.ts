@@ -101,7 +101,7 @@ class StreamSocket {
   readonly #socket: WebSocket;
   readonly #log: FastifyBaseLogger;
   readonly #requestId: string;
-  readonly #deps: ScriptedStreamDeps & Pick<SpeechDoorOptions, 'accounts'>;
+  readonly #deps: ScriptedStreamDeps;
   readonly #settings: StreamSettings;
   readonly #authorization: string | undefined;
   #phase: Phase = 'authenticating';
@@ -111,7 +111,10 @@ class StreamSocket {
   /** The stream being assessed (phase 'finishing'); it settles or refunds by itself. */
   #ending: ScriptedStream | null = null;
   #packets = 0;
-  /** The last stream stopped listening by itself: its tail packets and end_stream are expected. */
+  /**
+   * The last stream ended without the client's end_stream (end-pointing, a limit, bad audio):
+   * packets still in flight and a late end_stream are expected, not warned about.
+   */
   #selfStopped = false;
   #warnedStrayAudio = false;
   #queue: Promise<void> = Promise.resolve();
@@ -262,7 +265,7 @@ class StreamSocket {
         this.#warnedStrayAudio = true;
         this.#send({
           type: 'ELSA:warning',
-          message: 'Audio before ELSA:start_stream is ignored',
+          message: 'Audio with no open stream is ignored: send ELSA:start_stream first',
         });
       }
       return;
@@ -338,6 +341,7 @@ class StreamSocket {
   /** A packet that cannot be used ends its stream: refunded, the error, then ready. */
   async #abort(stream: ScriptedStream, error: unknown): Promise<void> {
     this.#handOff(stream);
+    this.#selfStopped = true;
     await this.#quietly(stream.refund(), 'refunding a failed stream');
     this.#sendError(error, stream);
     this.#ready();
