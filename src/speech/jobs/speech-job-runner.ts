@@ -4,7 +4,7 @@ import { catalog, isVoxgateError, voxError, type VoxgateError } from '../../erro
 import { PollingLoop } from '../../jobs/index.js';
 import type { SpeechJobRow, SpeechJobsRepository } from '../../storage/index.js';
 import type { MinuteReservation, SpeechAccounts } from '../accounts/index.js';
-import { assessScripted, type ScriptedParameters } from '../scripted/index.js';
+import { assessScripted, type ScriptedParameters, type ScriptedResult } from '../scripted/index.js';
 import { pcm16ToSamples } from './pcm16.js';
 import { newRunnerId } from './speech-job-ids.js';
 
@@ -186,10 +186,7 @@ export class SpeechJobRunner {
    */
   async #score(
     job: SpeechJobRow,
-  ): Promise<
-    | { ok: true; result: Awaited<ReturnType<typeof assessScripted>> }
-    | { ok: false; error: VoxgateError }
-  > {
+  ): Promise<{ ok: true; result: ScriptedResult } | { ok: false; error: VoxgateError }> {
     const { log } = this.#deps;
     if (job.attempts > MAX_JOB_ATTEMPTS) {
       log.error(
