@@ -187,6 +187,28 @@ describe('scripted score_audio: scoring real speech', () => {
     assert.equal(u.nativeness_score, 0);
   });
 
+  test('a partial reading is INCOMPLETE, not an error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'voxgate-cut-'));
+    try {
+      const flac = path.join(dir, 'in.flac');
+      execFileSync('sh', ['-c', `cat > ${flac}`], { input: fixtureBytes(RECORDINGS.race.file) });
+      const cut = sox(flac, 'OUT', 'trim', '0', '1.6');
+      const answer = await postScore(server, {
+        authorization: `ELSA ${client.token}`,
+        audio: { bytes: cut, filename: 'cut.wav' },
+        fields: { sentence: RECORDINGS.race.sentence },
+      });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const u = (
+        answer.body.utterance as { attempt_type: string; words: { omitted: boolean }[] }[]
+      )[0]!;
+      assert.equal(u.attempt_type, 'INCOMPLETE');
+      assert.ok(u.words.some((w) => w.omitted));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an mp3 is converted through ffmpeg and scored', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'voxgate-mp3-'));
     try {

@@ -9,14 +9,21 @@ import { fromFastifyError } from '../http/fastify-error-map.js';
  * `{"status":"error","error":"InvalidSessionToken","message":"Invalid session token: vxs_…","token":"vxs_…","request_id":"…"}`.
  */
 export function speechErrorBody(error: VoxgateError, requestId: string): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  // A parameter named like a member of the body (ASRInterProcessException's `error`) keeps the
+  // name and the value apart: it becomes `<name>_detail`.
+  for (const [k, v] of Object.entries(error.params))
+    params[RESERVED.has(k) ? `${k}_detail` : k] = v;
   return {
+    ...params,
     status: 'error',
     error: error.definition.name,
     message: error.message,
-    ...error.params,
     request_id: requestId,
   };
 }
+
+const RESERVED = new Set(['status', 'error', 'message', 'request_id', 'type']);
 
 export function sendSpeechError(reply: FastifyReply, error: VoxgateError): FastifyReply {
   reply.request.labels.errorName = error.definition.name;

@@ -1,6 +1,7 @@
 import { detectSpeech, speechSeconds } from '../../audio/features/index.js';
 import { toInt16 } from '../../audio/index.js';
 import type { Alignment, AsrEngine, TimedSegment } from '../../engines/index.js';
+import { catalog, isVoxgateError } from '../../errors/index.js';
 import {
   scorePronunciation,
   type PronunciationModel,
@@ -89,12 +90,13 @@ export async function assessScripted(
       tokenised.findIndex((t) => t.length > 0),
     );
     return answer(
-      unspoken(
+      notScored(
         request.sentences[sentenceId] ?? '',
         sentenceId,
         totalTime,
         tokenised[sentenceId] ?? [],
         request.plan,
+        { attemptType: 'UNSPOKEN', initialSilence: true },
       ),
     );
   }
@@ -107,17 +109,33 @@ export async function assessScripted(
   let alignment: Alignment;
   const candidates = tokenised.map((t) => t.map((w) => w.normalized));
   const nonEmpty = candidates.map((c, i) => [c, i] as const).filter(([c]) => c.length > 0);
-  if (nonEmpty.length > 1) {
-    const chosen = await deps.engine.chooseSentence(
-      pcm,
-      nonEmpty.map(([c]) => c),
-      options,
-    );
-    sentenceId = nonEmpty[chosen.index]![1];
-    alignment = chosen.alignment;
-  } else {
+  try {
+    if (nonEmpty.length > 1) {
+      const chosen = await deps.engine.chooseSentence(
+        pcm,
+        nonEmpty.map(([c]) => c),
+        options,
+      );
+      sentenceId = nonEmpty[chosen.index]![1];
+      alignment = chosen.alignment;
+    } else {
+      sentenceId = nonEmpty[0]![1];
+      alignment = await deps.engine.align(pcm, candidates[sentenceId]!, options);
+    }
+  } catch (e) {
+    // The engine found no way to fit the text into the speech: too little of it was read.
+    if (!(isVoxgateError(e) && e.definition === catalog.FailedToUseAudio)) throw e;
     sentenceId = nonEmpty[0]![1];
-    alignment = await deps.engine.align(pcm, candidates[sentenceId]!, options);
+    return answer(
+      notScored(
+        request.sentences[sentenceId]!,
+        sentenceId,
+        totalTime,
+        tokenised[sentenceId]!,
+        request.plan,
+        { attemptType: 'INCOMPLETE', initialSilence },
+      ),
+    );
   }
   const loop = await loopPromise;
   const scores = scorePronunciation(deps.model, alignment, loop);
@@ -200,20 +218,25 @@ function utteranceResult(input: UtteranceInput): UtteranceResult {
   };
 }
 
-function unspoken(
+/**
+ * A result without scores: no speech (UNSPOKEN), or speech the sentence cannot be fitted into
+ * (INCOMPLETE: every word omitted).
+ */
+function notScored(
   sentence: string,
   sentenceId: number,
   totalTime: number,
   words: readonly SentenceWord[],
   plan: ApiPlan,
+  how: { readonly attemptType: 'UNSPOKEN' | 'INCOMPLETE'; readonly initialSilence: boolean },
 ): UtteranceResult {
   return {
     sentence,
     sentence_id: sentenceId,
     total_time: totalTime,
-    initial_silence: true,
-    has_speech: false,
-    attempt_type: 'UNSPOKEN',
+    initial_silence: how.initialSilence,
+    has_speech: how.attemptType !== 'UNSPOKEN',
+    attempt_type: how.attemptType,
     nativeness_score: 0,
     decision: 'incorrect',
     start_time: null,
