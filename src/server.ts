@@ -3,6 +3,7 @@
  *
  *   POST /             AWS JSON: Identity Store (AWSIdentityStore.*) and Voice ID (VoiceID.*)
  *   /admin/v1/*        admin API (admin token)
+ *   /api/v2/*          speech API, scripted (session tokens; multipart and WebSocket)
  *   GET /health, /ready, /metrics
  */
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { plainErrorHandler, sendPlainError } from './protocols/http/render-plain
 import type { RequestLabels } from './protocols/http/request-labels.js';
 import { ServerMetrics } from './protocols/ops/metrics.js';
 import { opsDoor, type ReadinessCheck } from './protocols/ops/ops-door.js';
+import { speechDoor, type SpeechDoorOptions } from './protocols/speech/speech-door.js';
 
 export interface ServerDeps {
   readonly logger: FastifyBaseLogger;
@@ -24,6 +26,8 @@ export interface ServerDeps {
   readonly adminToken: AdminToken;
   readonly identityStore: IdentityStore;
   readonly speechAccounts: SpeechAccounts;
+  /** The speech API; null leaves its routes out (servers built without engines). */
+  readonly speech: Omit<SpeechDoorOptions, 'accounts'> | null;
   readonly awsServices: readonly AwsService[];
   readonly readiness: readonly ReadinessCheck[];
   readonly limits: {
@@ -97,6 +101,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     speechAccounts: deps.speechAccounts.admin,
     maxBodyBytes: deps.limits.maxAdminBodyBytes,
   });
+  if (deps.speech)
+    await app.register(speechDoor, { ...deps.speech, accounts: deps.speechAccounts });
   await app.register(awsJsonDoor, {
     services: deps.awsServices,
     accessKeys: deps.accessKeys,

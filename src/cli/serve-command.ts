@@ -5,6 +5,11 @@ import { openRuntime } from '../runtime/open-runtime.js';
 import { voiceIdService } from '../protocols/aws-json/voiceid/voiceid-service.js';
 import { identityStoreService } from '../protocols/aws-json/identitystore/identitystore-service.js';
 import { buildServer } from '../server.js';
+import { DEFAULT_FETCH_POLICY, DEFAULT_FFMPEG_TIMEOUT_MS } from '../audio/index.js';
+import { LazyAsrEngine } from '../engines/index.js';
+import { loadPronunciationModel } from '../engines/pronunciation/index.js';
+import { SpeechJobRunner, SpeechJobs } from '../speech/jobs/index.js';
+import { SpeechJobsRepository } from '../storage/index.js';
 import { configFromOptions, withAllConfigOptions } from './common-options.js';
 
 export function registerServe(program: Command): void {
@@ -45,6 +50,33 @@ async function serve(options: Record<string, unknown>): Promise<void> {
   const first = await ensureFirstStart(runtime.adminToken, runtime.accessKeys);
   if (first.created) announceFirstStart(first.created, config.dataDir);
 
+  const pronunciationModel = loadPronunciationModel();
+  const asr = new LazyAsrEngine({
+    workers: config.asrWorkers,
+    deadlineMs: config.asrDeadlineMs,
+    maxQueue: config.asrMaxQueue,
+    logger: { warn: (fields, message) => logger.warn(fields, message) },
+  });
+  // Async scoring jobs need the engine, which lives here rather than in the runtime.
+  const speechJobsRepo = new SpeechJobsRepository(runtime.storage);
+  const speechJobRunner = new SpeechJobRunner(
+    {
+      repo: speechJobsRepo,
+      accounts: runtime.speechAccounts,
+      engine: asr,
+      model: pronunciationModel,
+      log: logger,
+    },
+    {
+      concurrency: config.speechJobConcurrency,
+      engineDeadlineMs: config.asrDeadlineMs,
+      leaseMs: config.speechJobLeaseMs,
+      keepAudio: config.speechJobKeepAudio,
+    },
+  );
+  const speechJobs = new SpeechJobs(speechJobsRepo, runtime.speechAccounts, () =>
+    speechJobRunner.kick(),
+  );
   const app = await buildServer({
     logger,
     accessKeys: runtime.accessKeys,
@@ -55,7 +87,30 @@ async function serve(options: Record<string, unknown>): Promise<void> {
       identityStoreService(runtime.identityStore),
       voiceIdService(runtime.voiceId, runtime.voiceIdPeople, runtime.voiceIdJobs),
     ],
-    readiness: [{ name: 'storage', check: () => runtime.credentialStore.ping() }],
+    speech: {
+      engine: asr,
+      model: pronunciationModel,
+      jobs: speechJobs,
+      limits: {
+        maxAudioBytes: config.speechMaxAudioBytes,
+        maxAudioSeconds: config.speechMaxAudioSeconds,
+        syncMaxSeconds: config.speechSyncMaxSeconds,
+        engineDeadlineMs: config.asrDeadlineMs,
+        ffmpegTimeoutMs: DEFAULT_FFMPEG_TIMEOUT_MS,
+      },
+      fetchPolicy: {
+        ...DEFAULT_FETCH_POLICY,
+        allow: config.speechAudioUrlAllow
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a.length > 0),
+      },
+    },
+    readiness: [
+      { name: 'storage', check: () => runtime.credentialStore.ping() },
+      // Only once started: a lazily started engine must not be spawned by a health probe.
+      { name: 'speech-engine', check: () => (asr.started ? asr.ping() : Promise.resolve()) },
+    ],
     limits: config,
   });
   await app.listen({ port: config.port, host: config.host });
@@ -65,8 +120,10 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     { port, host: config.host, storage: runtime.storage.description, dataDir: config.dataDir },
     'listening',
   );
+  if (config.asrPreload) asr.start();
   runtime.reencryption.start();
   runtime.jobRunner.start();
+  speechJobRunner.start();
   process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
 
   let closing = false;
@@ -87,6 +144,9 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     timer.unref();
     void app
       .close()
+      // Jobs in progress finish (or fail) before the engine they use is closed.
+      .then(() => speechJobRunner.stop())
+      .then(() => asr.close())
       .then(() => runtime.close())
       .then(() => {
         logger.info('stopped');

@@ -23,6 +23,8 @@ export interface OptionSpec {
   readonly description: string;
   readonly min?: number;
   readonly max?: number;
+  /** Strings only: whether '' is a valid value (lists that may be empty). */
+  readonly allowEmpty?: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -249,6 +251,117 @@ export const CONFIG_OPTIONS = {
     min: 1,
     description: 'Group memberships per user.',
   },
+  asrWorkers: {
+    type: 'int',
+    flag: '--asr-workers <n>',
+    env: 'VOXGATE_ASR_WORKERS',
+    default: () => Math.max(2, os.availableParallelism()),
+    defaultText: 'the number of CPU cores (at least 2)',
+    min: 1,
+    max: 256,
+    description:
+      'Speech engine worker processes (pocketsphinx, ~60 MB each). A scripted request uses two at once (alignment and phone loop).',
+  },
+  asrPreload: {
+    type: 'bool',
+    flag: '--asr-preload <bool>',
+    env: 'VOXGATE_ASR_PRELOAD',
+    default: 'true',
+    defaultText: 'true',
+    description:
+      'Start the speech engine workers when the server starts (true) or on the first speech request (false).',
+  },
+  asrDeadlineMs: {
+    type: 'int',
+    flag: '--asr-deadline-ms <n>',
+    env: 'VOXGATE_ASR_DEADLINE_MS',
+    default: 30_000,
+    defaultText: '30000',
+    min: 100,
+    description:
+      'How long one engine call may take before it fails with ASRSocketTimeout and its worker is replaced.',
+  },
+  asrMaxQueue: {
+    type: 'int',
+    flag: '--asr-max-queue <n>',
+    env: 'VOXGATE_ASR_MAX_QUEUE',
+    default: 256,
+    defaultText: '256',
+    min: 1,
+    description:
+      'Engine calls that may wait for a worker; beyond it calls fail at once (back-pressure).',
+  },
+  speechMaxAudioBytes: {
+    type: 'int',
+    flag: '--speech-max-audio-bytes <n>',
+    env: 'VOXGATE_SPEECH_MAX_AUDIO_BYTES',
+    default: 20 * 1024 * 1024,
+    defaultText: '20971520 (20 MiB)',
+    min: 1024,
+    description:
+      'Largest audio file, uploaded or fetched from audio_path (AudioTooLong beyond it).',
+  },
+  speechMaxAudioSeconds: {
+    type: 'int',
+    flag: '--speech-max-audio-seconds <n>',
+    env: 'VOXGATE_SPEECH_MAX_AUDIO_SECONDS',
+    default: 150,
+    defaultText: '150',
+    min: 1,
+    max: 3600,
+    description: 'Longest audio in any mode: async jobs and streams (AudioTooLong beyond it).',
+  },
+  speechSyncMaxSeconds: {
+    type: 'int',
+    flag: '--speech-sync-max-seconds <n>',
+    env: 'VOXGATE_SPEECH_SYNC_MAX_SECONDS',
+    default: 45,
+    defaultText: '45',
+    min: 1,
+    max: 3600,
+    description:
+      'Longest audio scored in sync mode; longer audio is AudioTooBigForSync (use mode=async or the WebSocket).',
+  },
+  speechAudioUrlAllow: {
+    type: 'string',
+    flag: '--speech-audio-url-allow <list>',
+    env: 'VOXGATE_SPEECH_AUDIO_URL_ALLOW',
+    default: '',
+    allowEmpty: true,
+    defaultText: '(none: public addresses only)',
+    description:
+      'Comma-separated private, loopback or link-local addresses, CIDRs or host names that audio_path may fetch from (e.g. 127.0.0.1/32,10.0.0.0/8).',
+  },
+  speechJobConcurrency: {
+    type: 'int',
+    flag: '--speech-job-concurrency <n>',
+    env: 'VOXGATE_SPEECH_JOB_CONCURRENCY',
+    default: (p) => Math.max(1, Math.floor(Number(p.asrWorkers) / 2)),
+    defaultText: 'half of asrWorkers (at least 1)',
+    min: 1,
+    max: 256,
+    description:
+      'Async scoring jobs (mode=async) one server scores at once; each uses two engine workers at a time, and the rest of the workers stay free for sync requests.',
+  },
+  speechJobLeaseMs: {
+    type: 'int',
+    flag: '--speech-job-lease-ms <n>',
+    env: 'VOXGATE_SPEECH_JOB_LEASE_MS',
+    default: 60_000,
+    defaultText: '60000',
+    min: 1000,
+    description:
+      'How long a running async job is held by its server without renewal (renewed every third of it): after a crash, its jobs run again once this has passed.',
+  },
+  speechJobKeepAudio: {
+    type: 'bool',
+    flag: '--speech-job-keep-audio <bool>',
+    env: 'VOXGATE_SPEECH_JOB_KEEP_AUDIO',
+    default: 'false',
+    defaultText: 'false',
+    description:
+      "Keep an async job's audio (16-bit PCM in the database) after the job ends; by default it is deleted as soon as the result or error is stored.",
+  },
   shutdownTimeoutMs: {
     type: 'int',
     flag: '--shutdown-timeout-ms <n>',
@@ -289,4 +402,15 @@ export interface Config {
   readonly identityStoreMaxUsers: number;
   readonly identityStoreMaxGroups: number;
   readonly identityStoreMaxGroupsPerUser: number;
+  readonly asrWorkers: number;
+  readonly asrPreload: boolean;
+  readonly asrDeadlineMs: number;
+  readonly asrMaxQueue: number;
+  readonly speechMaxAudioBytes: number;
+  readonly speechMaxAudioSeconds: number;
+  readonly speechSyncMaxSeconds: number;
+  readonly speechAudioUrlAllow: string;
+  readonly speechJobConcurrency: number;
+  readonly speechJobLeaseMs: number;
+  readonly speechJobKeepAudio: boolean;
 }

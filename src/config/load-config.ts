@@ -41,8 +41,7 @@ function parseValue(
     }
     case 'string':
       if (typeof raw !== 'string') return fail('expected a string');
-      if (raw.length === 0 && spec.allowEmpty !== true)
-        return fail('expected a non-empty string');
+      if (raw.length === 0 && spec.allowEmpty !== true) return fail('expected a non-empty string');
       return raw;
     case 'bool':
       if (raw === true || raw === 'true' || raw === '1') return true;

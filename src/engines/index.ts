@@ -70,6 +70,7 @@ export {
   type AsrPoolOptions,
   type AsrPoolStats,
 } from './asr/asr-pool.js';
+export { LazyAsrEngine } from './lazy-asr-engine.js';
 
 /**
  * Model files: Debian's `pocketsphinx-en-us` by default; pass others as `AsrPoolOptions.model`.

@@ -8,6 +8,7 @@ import { adminErrors } from './catalog/admin.js';
 import { awsJsonErrors } from './catalog/aws-json.js';
 import { identityStoreErrors } from './catalog/identitystore.js';
 import { speechErrors } from './catalog/speech.js';
+import { speechExtensionErrors } from './catalog/speech-extensions.js';
 import { voiceIdErrors } from './catalog/voiceid.js';
 
 export const catalog = Object.freeze({
@@ -15,6 +16,7 @@ export const catalog = Object.freeze({
   ...identityStoreErrors,
   ...voiceIdErrors,
   ...speechErrors,
+  ...speechExtensionErrors,
   ...adminErrors,
 });
 
