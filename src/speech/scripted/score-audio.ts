@@ -168,7 +168,8 @@ export async function scoreWithMinutes(
   samples: Float32Array,
   parameters: ScriptedParameters,
 ): Promise<ScriptedResult> {
-  const durationMs = Math.ceil((samples.length / 16_000) * 1000);
+  // 16 samples per ms at 16 kHz: integer maths, no float rounding up a whole ms.
+  const durationMs = Math.ceil(samples.length / 16);
   const reservation = await deps.accounts.reserve(caller, 'scripted', Math.max(1, durationMs));
   let result: ScriptedResult;
   try {
