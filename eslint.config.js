@@ -15,7 +15,7 @@ const domainFolders = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/protocols/aws-json/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'src/protocols/aws-json/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
