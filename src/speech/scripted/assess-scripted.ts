@@ -16,13 +16,21 @@ import {
   type ScriptedResult,
   type UtteranceResult,
   type WordResult,
+  type WordStressResult,
 } from './scripted-result.js';
 import { sentenceWords, type SentenceWord } from './sentence-words.js';
+import { detectWordStress, prosodyTrack, StressDictionary } from './word-stress.js';
 
 export interface ScriptedAssessmentDeps {
   readonly engine: AsrEngine;
   readonly model: PronunciationModel;
+  /** Expected word stress (espeak-ng); one shared process-wide dictionary unless given. */
+  readonly stress?: StressDictionary;
 }
+
+// A cache of a pure function of the words (espeak-ng's stress): sharing it across callers
+// that pass none changes no result, and keeps the prompts every learner reads in memory once.
+const SHARED_STRESS_DICTIONARY = new StressDictionary();
 
 export interface ScriptedRequest {
   /** 16 kHz mono samples in [-1, 1]. */
@@ -108,6 +116,8 @@ export async function assessScripted(
   let sentenceId = 0;
   let alignment: Alignment;
   const candidates = tokenised.map((t) => t.map((w) => w.normalized));
+  // espeak-ng runs while the engines do; it never rejects (no stress result instead).
+  const expectedStress = (deps.stress ?? SHARED_STRESS_DICTIONARY).lookup(candidates);
   const nonEmpty = candidates.map((c, i) => [c, i] as const).filter(([c]) => c.length > 0);
   try {
     if (nonEmpty.length > 1) {
@@ -139,6 +149,12 @@ export async function assessScripted(
   }
   const loop = await loopPromise;
   const scores = scorePronunciation(deps.model, alignment, loop);
+  const expected = (await expectedStress)[sentenceId] ?? [];
+  const stress = detectWordStress(
+    scores.words,
+    scores.words.map((w) => expected[w.index] ?? null),
+    (span) => prosodyTrack(request.samples, span),
+  );
   return answer(
     utteranceResult({
       model: deps.model,
@@ -148,6 +164,7 @@ export async function assessScripted(
       alignment,
       loop,
       scores,
+      stress,
       totalTime,
       initialSilence,
       plan: request.plan,
@@ -163,6 +180,8 @@ interface UtteranceInput {
   readonly alignment: Alignment;
   readonly loop: readonly TimedSegment[];
   readonly scores: PronunciationScores;
+  /** Per scored word, in order. */
+  readonly stress: readonly (WordStressResult | null)[];
   readonly totalTime: number;
   readonly initialSilence: boolean;
   readonly plan: ApiPlan;
@@ -189,6 +208,7 @@ function utteranceResult(input: UtteranceInput): UtteranceResult {
         nativeness_score: p.score,
         decision: p.decision,
       })),
+      word_stress: input.stress[i] ?? null,
     };
   });
   const spoken = scores.words.filter((w) => !w.omitted);
@@ -252,6 +272,7 @@ function notScored(
       decision: 'incorrect',
       omitted: true,
       phonemes: [],
+      word_stress: null,
     })),
     inserted_speech: [],
     ...(plan === 'premium'

@@ -41,6 +41,30 @@ export interface WordResult {
   /** The word was most likely not said. */
   readonly omitted: boolean;
   readonly phonemes: readonly PhonemeResult[];
+  /**
+   * Which syllable carried the stress, against the one the word is stressed on. Null for words
+   * of one syllable, omitted words, and words whose expected stress is unknown (see
+   * `WordStressResult`).
+   */
+  readonly word_stress: WordStressResult | null;
+}
+
+/**
+ * Lexical stress of one word of two or more syllables. Syllables are the vowel phones of
+ * `trans_arpabet`, counted from 0 in order.
+ */
+export interface WordStressResult {
+  /** Number of syllables (vowel phones) of the aligned pronunciation; at least 2. */
+  readonly syllables: number;
+  /** The syllable with primary stress in the word's standard (US) pronunciation, 0-based. */
+  readonly expected_stressed_syllable: number;
+  /**
+   * The most prominent syllable as spoken, 0-based: the vowel with the highest sum of its
+   * loudness, length and pitch, each measured against the utterance's other vowels.
+   */
+  readonly detected_stressed_syllable: number;
+  /** `correct` when the detected syllable is the expected one, else `incorrect`. */
+  readonly decision: 'correct' | 'incorrect';
 }
 
 export interface PauseResult {
