@@ -19,6 +19,7 @@ export {
   type ScriptedResult,
   type UtteranceResult,
   type WordResult,
+  type WordStressResult,
 } from './scripted-result.js';
 export {
   MAX_SENTENCES,
