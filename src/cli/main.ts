@@ -14,6 +14,7 @@ import { registerAdminTokens } from './admin-tokens-command.js';
 import { registerAudioInspect } from './audio-inspect-command.js';
 import { registerEval } from './eval-command.js';
 import { registerServe } from './serve-command.js';
+import { registerSpeakerCommands } from './speaker-commands.js';
 
 const program = new Command('voxgate')
   .description('Voxgate: self-hosted Identity Store, Voice ID and speech assessment APIs')
@@ -22,6 +23,7 @@ const program = new Command('voxgate')
 
 registerServe(program);
 registerEval(program);
+registerSpeakerCommands(program);
 registerAudioInspect(program);
 const admin = program
   .command('admin')

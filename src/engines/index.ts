@@ -103,3 +103,15 @@ export { normalizeWord } from './asr/lexicon.js';
  * ```
  */
 export { ARPABET_PHONES, type ArpabetPhone } from './asr/ipa-to-arpabet.js';
+
+/**
+ * The speaker verification engine (enroll, score, search, voiceprint bytes, training): see
+ * speaker/index.ts.
+ *
+ * ### Examples
+ * ```ts
+ * const model = await loadSpeakerModel();
+ * const { voiceprint } = model.enroll([a, b, c]);
+ * ```
+ */
+export * from './speaker/index.js';

@@ -7,6 +7,7 @@ import type { ErrorDefinition } from './error-definition.js';
 import { adminErrors } from './catalog/admin.js';
 import { awsJsonErrors } from './catalog/aws-json.js';
 import { identityStoreErrors } from './catalog/identitystore.js';
+import { speakerErrors } from './catalog/speaker.js';
 import { speechErrors } from './catalog/speech.js';
 import { speechExtensionErrors } from './catalog/speech-extensions.js';
 import { voiceIdErrors } from './catalog/voiceid.js';
@@ -18,6 +19,7 @@ export const catalog = Object.freeze({
   ...speechErrors,
   ...speechExtensionErrors,
   ...adminErrors,
+  ...speakerErrors,
 });
 
 export type CatalogId = keyof typeof catalog;
