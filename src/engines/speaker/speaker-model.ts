@@ -102,7 +102,11 @@ export interface SpeakerScore {
   readonly score0to100: number;
   /** The fused log-odds behind score0to100 (unbounded; higher is more alike). */
   readonly rawScore: number;
-  /** Net speech in the scored utterance, seconds. */
+  /**
+   * Net speech in the scored utterance, seconds. The score of audio without speech means
+   * nothing (silence matches silence): callers require a minimum here, as Voice ID does
+   * before it evaluates a session.
+   */
   readonly netSpeechSeconds: number;
 }
 
