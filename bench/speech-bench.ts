@@ -156,9 +156,15 @@ try {
   ) as {
     token: string;
   };
-  const post = async (c: Sample): Promise<number> => {
+  /**
+   * One scoring request. `transportOnly` sends the same upload with an invalid api_plan: the
+   * server authenticates and parses it, then refuses (400) before decoding — what the HTTP
+   * client, loopback and form parsing cost by themselves.
+   */
+  const post = async (c: Sample, transportOnly = false): Promise<number> => {
     const form = new FormData();
     form.append('sentence', c.sentence);
+    if (transportOnly) form.append('api_plan', 'none');
     form.append('audio_file', new Blob([c.bytes]), `${c.id}.flac`);
     const t = performance.now();
     const res = await fetch(url, {
@@ -167,7 +173,8 @@ try {
       body: form,
     });
     await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`HTTP ${res.status} for ${c.id}`);
+    if (res.status !== (transportOnly ? 400 : 200))
+      throw new Error(`HTTP ${res.status} for ${c.id}`);
     return performance.now() - t;
   };
   for (const c of chosen.slice(0, 3)) {
@@ -176,9 +183,11 @@ try {
   }
   // Alternating keeps slow phases of a noisy machine from landing on one side only.
   const serverMs: number[] = [];
+  const transportMs: number[] = [];
   for (const c of chosen) {
     engineMs.push(await assess(c));
     serverMs.push(await post(c));
+    transportMs.push(await post(c, true));
   }
   log(`engine: p50 ${percentile(engineMs, 0.5).toFixed(0)} ms`);
   log(`server (sequential): p50 ${percentile(serverMs, 0.5).toFixed(0)} ms`);
@@ -205,6 +214,9 @@ try {
     engine_p50_ms: percentile(engineMs, 0.5),
     server_p50_ms: percentile(serverMs, 0.5),
     overhead: percentile(serverMs, 0.5) / percentile(engineMs, 0.5) - 1,
+    transport_p50_ms: percentile(transportMs, 0.5),
+    overhead_beyond_transport:
+      (percentile(serverMs, 0.5) - percentile(transportMs, 0.5)) / percentile(engineMs, 0.5) - 1,
     engine_latency_rtf: percentile(enginePerAudio, 0.5),
     load_clients: Number(values.clients),
     load_requests: total,
@@ -222,6 +234,8 @@ try {
         `  engine alone      p50 ${result.engine_p50_ms.toFixed(0)} ms (latency rtf ${result.engine_latency_rtf.toFixed(3)})`,
         `  through server    p50 ${result.server_p50_ms.toFixed(0)} ms`,
         `  server overhead   ${(result.overhead * 100).toFixed(1)} % of engine time (aim < 20 %)`,
+        `  of which transport p50 ${result.transport_p50_ms.toFixed(0)} ms (same upload refused after parsing: client, loopback, form); ` +
+          `beyond it ${(result.overhead_beyond_transport * 100).toFixed(1)} % (decoding, minutes, scoring around the engine)`,
         `load, ${result.load_clients} concurrent clients, ${total} requests:`,
         `  throughput        ${result.load_req_per_s.toFixed(1)} req/s (${result.load_audio_seconds_per_s.toFixed(1)} s of audio per s)`,
         `  latency           p50 ${result.load_p50_ms.toFixed(0)} ms, p99 ${result.load_p99_ms.toFixed(0)} ms`,
