@@ -3,8 +3,7 @@
  * `voxgate eval speaker` (EER and minDCF of Kaldi-style lists) and `voxgate eval speaker-lists`
  * (such lists generated from a corpus).
  */
-import { writeFile } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
