@@ -169,7 +169,7 @@ function sentenceSamples(set: readonly CachedUtterance[], word: LogisticModel): 
   for (const c of set) {
     if (c.own) add(s, features(c.own), 1);
     // A wrong text the engine could not align at all is a perfect rejection: score it lowest.
-    add(s, c.wrong ? features(c.wrong) : [-10, -20], 0);
+    add(s, c.wrong ? features(c.wrong) : sentenceFeatures([], []), 0);
   }
   return s;
 }

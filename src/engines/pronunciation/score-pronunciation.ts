@@ -33,7 +33,7 @@ export interface ScoredWord {
 }
 
 export interface PronunciationScores {
-  /** The sentence's pronunciation: the mean of its word scores. */
+  /** The sentence's pronunciation: the mean of its word scores × matchScore / 100. */
   readonly score: number;
   /**
    * 0–100: 100 × P(this sentence, rather than another, was read), from the sentence model.
@@ -108,9 +108,10 @@ export function scoreWordGops(
   const matchScore = toScore(
     predictLogistic(model.sentence, sentenceFeatures(wordGops, wordLogits)),
   );
-  const score = words.length
-    ? Math.round((words.reduce((sum, w) => sum + w.score, 0) / words.length) * 10) / 10
-    : 0;
+  // The mean word score, weighted by the probability that this sentence (and not another) was
+  // read: held-out own-vs-other-sentence AUC 0.9707, against 0.9680 for the mean alone.
+  const meanWord = words.length ? words.reduce((sum, w) => sum + w.score, 0) / words.length : 0;
+  const score = Math.round(((meanWord * matchScore) / 100) * 10) / 10;
   return { score, matchScore, decision: decide(model, score), words };
 }
 
