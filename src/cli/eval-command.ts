@@ -1,6 +1,6 @@
 import os from 'node:os';
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import {
   createAsrPool,
   DEFAULT_START_TIMEOUT_MS,
@@ -21,6 +21,7 @@ import {
   DEFAULT_PRONUNCIATION_MODEL_PATH,
   loadPronunciationModel,
 } from '../engines/pronunciation/index.js';
+import { integer, positiveInteger } from './number-arguments.js';
 import { print } from './with-runtime.js';
 
 interface EvalRun {
@@ -248,20 +249,6 @@ function timingLine(timing: EvaluationTiming): string {
     `rtf              ${fixed(timing.rtf, 3)} per core (${timing.workers} workers, ` +
     `${timing.wallSec.toFixed(1)} s wall for ${timing.audioSec.toFixed(1)} s of audio)`
   );
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n))
-    throw new InvalidArgumentError('expected an integer');
-  return n;
 }
 
 /** JSON has no NaN (an AUC with no negatives): null says "not measured". */

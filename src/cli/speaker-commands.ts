@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_AUDIO_LIMITS } from '../audio/index.js';
 import {
   DEFAULT_ENROLL_UTTERANCES,
@@ -26,6 +26,7 @@ import {
   type UtteranceStatistics,
 } from '../engines/index.js';
 import { CorpusError, decodeUtterances, readCorpus } from '../eval/index.js';
+import { integer, positiveInteger } from './number-arguments.js';
 import { print } from './with-runtime.js';
 
 /** Default work directory of `train speaker` (checkpoints; gitignored). */
@@ -294,20 +295,6 @@ function trainingProgress(json: boolean): TrainingProgress & { done(): void } {
     },
     done: stop,
   };
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n))
-    throw new InvalidArgumentError('expected an integer');
-  return n;
 }
 
 function percent(fraction: number): string {
