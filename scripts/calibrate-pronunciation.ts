@@ -25,6 +25,7 @@ import {
   SENTENCE_FEATURES,
   WORD_FEATURES,
   fitLogistic,
+  logOdds,
   phoneFeatures,
   phoneGops,
   predictLogistic,
@@ -153,18 +154,12 @@ function wordSamples(set: readonly CachedUtterance[]): Samples {
   return s;
 }
 
-function logitOf(model: LogisticModel, x: readonly number[]): number {
-  let z = model.bias;
-  for (let i = 0; i < x.length; i++) z += model.weights[i]! * x[i]!;
-  return Math.max(-20, Math.min(20, z));
-}
-
 function sentenceSamples(set: readonly CachedUtterance[], word: LogisticModel): Samples {
   const s = empty();
   const features = (words: WordGops[]): number[] =>
     sentenceFeatures(
       words,
-      words.map((w) => logitOf(word, wordFeatures(w))),
+      words.map((w) => logOdds(word, wordFeatures(w))),
     );
   for (const c of set) {
     if (c.own) add(s, features(c.own), 1);

@@ -119,17 +119,6 @@ async function tryAlign(
   }
 }
 
-/** Loop score inside [start, end), pro rata for segments that straddle the edges. */
-function loopScoreIn(loop: readonly TimedSegment[], start: number, end: number): number {
-  let sum = 0;
-  for (const s of loop) {
-    const overlap = Math.min(end, s.endSec) - Math.max(start, s.startSec);
-    if (overlap > 0 && s.endSec > s.startSec)
-      sum += (s.acousticScore * overlap) / (s.endSec - s.startSec);
-  }
-  return sum;
-}
-
 /**
  * How well audio matches a text: the mean over the aligned phones (silence left out) of each
  * phone's goodness of pronunciation, (phone alignment score − free phone loop score over the
@@ -141,13 +130,12 @@ function textScore(alignment: Alignment | Error, loop: readonly TimedSegment[]):
   if (alignment instanceof Error || alignment.words.length === 0) return -Infinity;
   let sum = 0;
   let phones = 0;
-  for (const word of alignment.words) {
+  for (const word of phoneGops(alignment, loop))
     for (const p of word.phones) {
-      if (p.label === 'SIL') continue;
-      sum += (p.acousticScore - loopScoreIn(loop, p.startSec, p.endSec)) / Math.max(1, p.frames);
+      if (p.phone === 'SIL') continue;
+      sum += p.gop;
       phones++;
     }
-  }
   const score = sum / Math.max(1, phones);
   return phones > 0 && Number.isFinite(score) ? score : -Infinity;
 }

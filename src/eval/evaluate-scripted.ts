@@ -1,3 +1,4 @@
+import { pcm16ToFloat32 } from '../audio/features/index.js';
 import type { AsrEngine } from '../engines/index.js';
 import { scorePronunciation, type PronunciationModel } from '../engines/pronunciation/index.js';
 import { assessScripted } from '../speech/scripted/index.js';
@@ -61,8 +62,7 @@ export async function evaluateScripted(
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
     async (utterance, pcm) => {
-      const samples = new Float32Array(pcm.length);
-      for (let i = 0; i < pcm.length; i++) samples[i] = pcm[i]! / 32768;
+      const samples = pcm16ToFloat32(pcm);
       const started = performance.now();
       const own = await assessScripted(
         { engine, model },

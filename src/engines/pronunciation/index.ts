@@ -33,6 +33,7 @@ export {
 } from './score-pronunciation.js';
 export {
   fitLogistic,
+  logOdds,
   logisticLoss,
   predictLogistic,
   sigmoid,

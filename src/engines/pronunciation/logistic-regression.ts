@@ -24,10 +24,15 @@ export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-export function predictLogistic(model: LogisticModel, x: readonly number[]): number {
+/** Log-odds w·x + b, clamped to ±20 so a probability of exactly 0 or 1 stays finite. */
+export function logOdds(model: LogisticModel, x: readonly number[]): number {
   let z = model.bias;
   for (let i = 0; i < model.weights.length; i++) z += model.weights[i]! * x[i]!;
-  return sigmoid(z);
+  return Math.max(-20, Math.min(20, z));
+}
+
+export function predictLogistic(model: LogisticModel, x: readonly number[]): number {
+  return sigmoid(logOdds(model, x));
 }
 
 /** Mean negative log-likelihood of `labels` (1 = positive) under `model`, with sample weights. */

@@ -1,5 +1,5 @@
 import type { Alignment, TimedSegment } from '../asr/asr-engine.js';
-import { predictLogistic, type LogisticModel } from './logistic-regression.js';
+import { logOdds, predictLogistic } from './logistic-regression.js';
 import { phoneGops, type PhoneGop, type WordGops } from './phone-gop.js';
 import {
   MIN_PHONE_FRAMES,
@@ -44,13 +44,6 @@ export interface PronunciationScores {
   readonly words: readonly ScoredWord[];
 }
 
-/** Log-odds of a logistic model, clamped so a score of exactly 0 or 100 stays finite. */
-function logit(model: LogisticModel, x: readonly number[]): number {
-  let z = model.bias;
-  for (let i = 0; i < model.weights.length; i++) z += model.weights[i]! * x[i]!;
-  return Math.max(-20, Math.min(20, z));
-}
-
 const toScore = (p: number): number => Math.round(p * 1000) / 10;
 
 export function decide(model: PronunciationModel, score: number): Decision {
@@ -83,7 +76,7 @@ export function scoreWordGops(
 ): PronunciationScores {
   const wordLogits: number[] = [];
   const words = wordGops.map((w): ScoredWord => {
-    const z = logit(model.word, wordFeatures(w));
+    const z = logOdds(model.word, wordFeatures(w));
     wordLogits.push(z);
     const score = toScore(predictLogistic({ weights: [], bias: z }, []));
     const decision = decide(model, score);
@@ -117,6 +110,6 @@ export function scoreWordGops(
 
 /** The sentence score alone, from word GOPs (calibration and sentence choice use it). */
 export function sentenceLogit(model: PronunciationModel, wordGops: readonly WordGops[]): number {
-  const wordLogits = wordGops.map((w) => logit(model.word, wordFeatures(w)));
-  return logit(model.sentence, sentenceFeatures(wordGops, wordLogits));
+  const wordLogits = wordGops.map((w) => logOdds(model.word, wordFeatures(w)));
+  return logOdds(model.sentence, sentenceFeatures(wordGops, wordLogits));
 }
