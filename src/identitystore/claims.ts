@@ -22,8 +22,17 @@ export const CLAIM_ATTRIBUTE: Readonly<Record<ClaimKind, string>> = {
 
 const hash = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** Case-insensitive comparison key: Unicode NFC, lower case. Documented in docs/identitystore.md. */
-export const foldCase = (s: string): string => s.normalize('NFC').toLowerCase();
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * The comparison key of names and addresses: two values that look the same are the same.
+ * Unicode NFKC (fullwidth, ligature and other compatibility forms fold to their plain letters),
+ * invisible code points removed (Default_Ignorable_Code_Point: U+3164 HANGUL FILLER, zero-width
+ * spaces and joiners, soft hyphen…), lower case. `jdoe`, `JDoe`, `ｊｄｏｅ` and `jdoe` + U+3164
+ * are one user name. Documented in docs/identitystore.md; migration 0008 re-keyed older claims.
+ */
+export const foldCase = (s: string): string =>
+  s.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().normalize('NFKC');
 
 export function userNameLookup(userName: string): string {
   return hash(`u:${foldCase(userName)}`);

@@ -26,6 +26,7 @@ import {
   type Claim,
   type ClaimKind,
 } from './claims.js';
+import { checkExtensions, groupDocument, userDocument } from './documents.js';
 import { newResourceId, newStoreId } from './ids.js';
 import type { PageTokens } from '../pagination/index.js';
 import type {
@@ -147,7 +148,8 @@ export class IdentityStore {
   ): Promise<string> {
     await this.requireStore(storeId);
     requireAttributes(attributes, USER_REQUIRED);
-    const full: UserAttributes = { ...attributes, userStatus: 'ENABLED' };
+    checkExtensions(attributes.extensions);
+    const full = userDocument({ ...attributes, userStatus: 'ENABLED' });
     const userId = newResourceId(storeId);
     await this.insert(
       'USER',
@@ -173,9 +175,15 @@ export class IdentityStore {
     operations: readonly AttributeOperation[],
   ): Promise<void> {
     await this.requireStore(storeId);
-    await this.update('USER', actor, storeId, userId, operations, USER_REQUIRED, (id, a) =>
-      userClaims(id, a as UserAttributes, this.#options.uniqueEmails),
-    );
+    await this.update('USER', actor, storeId, userId, operations, {
+      required: USER_REQUIRED,
+      read: userDocument,
+      write: (after) => {
+        checkExtensions((after as { extensions?: unknown }).extensions);
+        return userDocument(after);
+      },
+      claimsOf: (id, a) => userClaims(id, a as UserAttributes, this.#options.uniqueEmails),
+    });
   }
 
   async deleteUser(storeId: string, userId: string): Promise<void> {
@@ -216,14 +224,15 @@ export class IdentityStore {
   async createGroup(actor: Actor, storeId: string, attributes: GroupAttributes): Promise<string> {
     await this.requireStore(storeId);
     requireAttributes(attributes, GROUP_REQUIRED);
+    const document = groupDocument(attributes);
     const groupId = newResourceId(storeId);
     await this.insert(
       'GROUP',
       actor,
       storeId,
       groupId,
-      attributes,
-      groupClaims(attributes),
+      document,
+      groupClaims(document),
       this.#options.maxGroups,
     );
     return groupId;
@@ -241,9 +250,12 @@ export class IdentityStore {
     operations: readonly AttributeOperation[],
   ): Promise<void> {
     await this.requireStore(storeId);
-    await this.update('GROUP', actor, storeId, groupId, operations, GROUP_REQUIRED, (_id, a) =>
-      groupClaims(a as GroupAttributes),
-    );
+    await this.update('GROUP', actor, storeId, groupId, operations, {
+      required: GROUP_REQUIRED,
+      read: groupDocument,
+      write: groupDocument,
+      claimsOf: (_id, a) => groupClaims(a as GroupAttributes),
+    });
   }
 
   async deleteGroup(storeId: string, groupId: string): Promise<void> {
@@ -477,13 +489,20 @@ export class IdentityStore {
     storeId: string,
     id: string,
     operations: readonly AttributeOperation[],
-    required: RequiredAttributes,
-    claimsOf: (id: string, attributes: object) => Claim[],
+    kindRules: {
+      readonly required: RequiredAttributes;
+      /** The stored document as attributes: known fields only. */
+      readonly read: (stored: unknown) => object;
+      /** The document to store from the updated attributes: checked, known fields only. */
+      readonly write: (attributes: object) => object;
+      readonly claimsOf: (id: string, attributes: object) => Claim[];
+    },
   ): Promise<void> {
+    const { required, claimsOf } = kindRules;
     const mutate = (row: ResourceRow) => {
       if (row.storeId !== storeId) throw notFound(kind, id);
-      const before = JSON.parse(row.attributes) as object;
-      const after = applyAttributeOperations(before, operations);
+      const before = kindRules.read(JSON.parse(row.attributes));
+      const after = kindRules.write(applyAttributeOperations(before, operations));
       requireAfterUpdate(after, required, operations);
       const newClaims = claimsOf(id, after);
       const claimsChanged = JSON.stringify(claimsOf(id, before)) !== JSON.stringify(newClaims);
@@ -636,14 +655,14 @@ const audit = (r: {
 const toUser = (row: ResourceRow): UserRecord => ({
   storeId: row.storeId,
   userId: row.resourceId,
-  attributes: JSON.parse(row.attributes) as UserAttributes,
+  attributes: userDocument(JSON.parse(row.attributes)),
   audit: audit(row),
 });
 
 const toGroup = (row: ResourceRow): GroupRecord => ({
   storeId: row.storeId,
   groupId: row.resourceId,
-  attributes: JSON.parse(row.attributes) as GroupAttributes,
+  attributes: groupDocument(JSON.parse(row.attributes)),
   audit: audit(row),
 });
 

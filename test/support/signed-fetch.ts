@@ -13,6 +13,10 @@ export interface RawRequest {
   readonly body: string | Buffer;
   readonly service?: string;
   readonly headers?: Record<string, string>;
+  /** Headers left out of SignedHeaders (a hostile client's choice). */
+  readonly unsigned?: readonly string[];
+  /** Headers set after signing: a replay that changes them. */
+  readonly afterSigning?: Record<string, string>;
 }
 
 export async function signedFetch(
@@ -43,9 +47,11 @@ export async function signedFetch(
         headers,
         body,
       }),
+      { unsignableHeaders: new Set(req.unsigned ?? []) },
     );
     finalHeaders = signed.headers;
   }
+  finalHeaders = { ...finalHeaders, ...req.afterSigning };
   const { host: _host, ...sendable } = finalHeaders;
   return fetch(baseUrl + '/', { method: 'POST', headers: sendable, body });
 }

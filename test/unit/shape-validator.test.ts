@@ -29,6 +29,11 @@ function validation(result: ShapeValidation): string {
   return result.message;
 }
 
+function assertValid(result: ShapeValidation | undefined): unknown {
+  assert.ok(result?.ok, result && !result.ok ? result.message : 'no validator');
+  return result.value;
+}
+
 function serialization(result: ShapeValidation): string {
   assert.ok(!result.ok, 'expected a failure');
   assert.equal(result.kind, 'serialization', result.message);
@@ -47,13 +52,45 @@ describe('valid input', () => {
       Emails: [{ Value: 'j@example.com', Type: 'work', Primary: true }],
       Extensions: { 'aws:identitystore:enterprise': { employeeNumber: '42', manager: null } },
     });
-    assert.deepEqual(result, { ok: true });
+    assertValid(result);
   });
 
-  test('unknown members are ignored and null members count as absent', () => {
-    assert.deepEqual(createUser({ IdentityStoreId: STORE, Bogus: [1], UserName: null }), {
-      ok: true,
+  test('unknown members are dropped and null members count as absent', () => {
+    assert.deepEqual(
+      assertValid(createUser({ IdentityStoreId: STORE, Bogus: [1], UserName: null })),
+      { IdentityStoreId: STORE },
+    );
+  });
+
+  test('the valid copy keeps exactly the model members, at every depth; documents verbatim', () => {
+    const input = {
+      IdentityStoreId: STORE,
+      UserId: 'chosen-by-the-caller',
+      UserName: 'jdoe',
+      Name: { GivenName: 'John', FamilyName: 'Doe', Junk: 'x'.repeat(1000) },
+      Emails: [{ Value: null, Primary: true, Verified: 'yes' }],
+      Extensions: { 'aws:identitystore:enterprise': { costCenter: '7', nested: [null, { a: 1 }] } },
+    };
+    const value = assertValid(createUser(input));
+    assert.deepEqual(value, {
+      IdentityStoreId: STORE,
+      UserName: 'jdoe',
+      Name: { GivenName: 'John', FamilyName: 'Doe' },
+      Emails: [{ Primary: true }],
+      Extensions: { 'aws:identitystore:enterprise': { costCenter: '7', nested: [null, { a: 1 }] } },
     });
+    assert.notEqual(value, input, 'a copy: the input is left as it was');
+    assert.equal(input.UserId, 'chosen-by-the-caller');
+  });
+
+  test("a map key '__proto__' stays an own key of the copy, no prototype is set", () => {
+    const input = JSON.parse(
+      `{"IdentityStoreId":"${STORE}","UserName":"j","Extensions":{"__proto__":{"polluted":true}}}`,
+    ) as unknown;
+    const result = createUser(input);
+    // The key breaks the ExtensionName pattern: a validation error, and nothing polluted.
+    assert.equal(result.ok, false);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
   test('Voice ID requests pass', () => {
@@ -68,7 +105,7 @@ describe('valid input', () => {
       InputDataConfig: { S3Uri: 's3://bucket/in.json' },
       OutputDataConfig: { S3Uri: 's3://bucket/out' },
     });
-    assert.deepEqual(result, { ok: true });
+    assertValid(result);
   });
 });
 
@@ -104,9 +141,7 @@ describe('constraint failures', () => {
   });
 
   test('string length counts code points', () => {
-    assert.deepEqual(createUser({ IdentityStoreId: STORE, UserName: '😀'.repeat(128) }), {
-      ok: true,
-    });
+    assertValid(createUser({ IdentityStoreId: STORE, UserName: '😀'.repeat(128) }));
     assert.match(
       validation(createUser({ IdentityStoreId: STORE, UserName: '😀'.repeat(129) })),
       /less than or equal to 128$/,
@@ -130,7 +165,7 @@ describe('constraint failures', () => {
         "Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
       ),
     );
-    assert.deepEqual(listUsers({ IdentityStoreId: STORE, MaxResults: 100 }), { ok: true });
+    assertValid(listUsers({ IdentityStoreId: STORE, MaxResults: 100 }));
   });
 
   test('enum value set (Smithy 1 enum trait)', () => {
@@ -169,9 +204,8 @@ describe('constraint failures', () => {
       validation(getUserId({ IdentityStoreId: STORE, AlternateIdentifier: both })),
       expected,
     );
-    assert.deepEqual(
+    assertValid(
       getUserId({ IdentityStoreId: STORE, AlternateIdentifier: { ExternalId: both.ExternalId } }),
-      { ok: true },
     );
   });
 
@@ -260,9 +294,7 @@ describe('wrong JSON types are serialization errors', () => {
 
   test('timestamps must be epoch seconds', () => {
     const response = compileShapeValidator(IDENTITYSTORE, 'DescribeUserResponse');
-    assert.deepEqual(response({ IdentityStoreId: STORE, UserId: USER, CreatedAt: 1700000000.5 }), {
-      ok: true,
-    });
+    assertValid(response({ IdentityStoreId: STORE, UserId: USER, CreatedAt: 1700000000.5 }));
     assert.equal(
       serialization(response({ IdentityStoreId: STORE, UserId: USER, CreatedAt: '2024-01-01' })),
       "Expected a number of epoch seconds at 'CreatedAt' but found a string",
@@ -288,9 +320,7 @@ describe('wrong JSON types are serialization errors', () => {
     const updateUser = compileShapeValidator(IDENTITYSTORE, 'UpdateUserRequest');
     for (const value of [1, 'x', true, [null, { a: [] }], { nested: { deep: null } }]) {
       const ops = [{ AttributePath: 'displayName', AttributeValue: value }];
-      assert.deepEqual(updateUser({ IdentityStoreId: STORE, UserId: USER, Operations: ops }), {
-        ok: true,
-      });
+      assertValid(updateUser({ IdentityStoreId: STORE, UserId: USER, Operations: ops }));
     }
   });
 });
@@ -347,9 +377,8 @@ describe('shapes the AWS models do not use', () => {
   const tree = compileShapeValidator(table, 'Tree');
 
   test('recursive shapes, intEnum, double and blob', () => {
-    assert.deepEqual(
+    assertValid(
       tree({ Level: 1, Weight: 'Infinity', Data: 'AQID', Children: [{ Level: 2, Weight: 0.5 }] }),
-      { ok: true },
     );
     assert.equal(
       validation(tree({ Level: 1, Children: [{ Level: 4, Weight: -1, Data: 'AQIDBA==' }] })),
@@ -376,8 +405,6 @@ describe('shapes the AWS models do not use', () => {
 test('compileInputValidators covers every operation', () => {
   const validators = compileInputValidators(IDENTITYSTORE, IDENTITYSTORE_OPERATIONS);
   assert.equal(validators.size, Object.keys(IDENTITYSTORE_OPERATIONS).length);
-  assert.deepEqual(validators.get('DeleteUser')?.({ IdentityStoreId: STORE, UserId: USER }), {
-    ok: true,
-  });
+  assertValid(validators.get('DeleteUser')?.({ IdentityStoreId: STORE, UserId: USER }));
   assert.equal(validators.get('DeleteUser')?.({ IdentityStoreId: STORE }).ok, false);
 });

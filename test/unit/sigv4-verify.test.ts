@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -137,6 +138,7 @@ function authorization(req: SignedRequest): string {
 
 const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
 test('a request signed by the SDK for identitystore verifies', async () => {
@@ -230,6 +232,84 @@ test('tampered signed header (x-amz-target) -> signature-mismatch', async () => 
   const req = await sign();
   const tampered = withHeaders(req, { 'x-amz-target': 'AWSIdentityStore.DeleteUser' });
   expectFailure(verify(tampered), 'signature-mismatch', MISMATCH);
+});
+
+/** Signs like `sign()` but leaves `unsigned` out of SignedHeaders, as a hostile client could. */
+async function signWithout(
+  unsigned: readonly string[],
+  p: SignParams = {},
+): Promise<SignedRequest> {
+  const body = p.body ?? BODY;
+  const signer = new SignatureV4({
+    credentials: {
+      accessKeyId: ACCESS_KEY,
+      secretAccessKey: SECRET,
+      ...(p.sessionToken !== undefined ? { sessionToken: p.sessionToken } : {}),
+    },
+    region: 'us-east-1',
+    service: 'identitystore',
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 33825,
+      path: '/',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSIdentityStore.DescribeUser',
+        host: HOST,
+        ...p.extraHeaders,
+      },
+      body,
+    }),
+    { signingDate: NOW, unsignableHeaders: new Set(unsigned) },
+  );
+  return { method: 'POST', path: '/', query: '', headers: signed.headers, body: Buffer.from(body) };
+}
+
+test('every x-amz-* header and content-type must be signed: no operation swap under a valid signature', async () => {
+  const cases: [string[], string][] = [
+    [['x-amz-target'], 'X-Amz-Target'],
+    [['content-type'], 'Content-Type'],
+    [['x-amz-content-sha256'], 'X-Amz-Content-Sha256'],
+    [['x-amz-user-agent'], 'X-Amz-User-Agent'],
+  ];
+  for (const [unsigned, display] of cases) {
+    const req = await signWithout(unsigned, {
+      extraHeaders: { 'x-amz-content-sha256': sha256Hex(BODY), 'x-amz-user-agent': 'sdk/1' },
+    });
+    assert.ok(!authorization(req).includes(unsigned[0]!), `${unsigned[0]} is left unsigned`);
+    expectFailure(
+      verify(req),
+      'incomplete-signature',
+      `'${display}' must be a 'SignedHeader' in the AWS Authorization.`,
+    );
+  }
+  // The probe's replay: a DescribeUser signed over host and x-amz-date only, sent as DeleteUser.
+  const describe = await signWithout(['x-amz-target', 'content-type', 'x-amz-content-sha256']);
+  const { 'x-amz-content-sha256': _hash, ...headers } = describe.headers;
+  const probe = { ...describe, headers };
+  assert.match(authorization(probe), /SignedHeaders=host;x-amz-date,/);
+  const replayed = withHeaders(probe, { 'x-amz-target': 'AWSIdentityStore.DeleteUser' });
+  expectFailure(verify(replayed), 'incomplete-signature', /'(X-Amz-Target|Content-Type)' must be/);
+  // An x-amz-* header added after signing, and a session token left unsigned.
+  const added = withHeaders(await sign(), { 'x-amz-meta-injected': '1' });
+  expectFailure(verify(added), 'incomplete-signature', /'X-Amz-Meta-Injected' must be/);
+  const token = await signWithout(['x-amz-security-token'], {
+    sessionToken: 'FwoGZXIvYXdzEXAMPLE',
+  });
+  expectFailure(verify(token), 'incomplete-signature', /'X-Amz-Security-Token' must be/);
+});
+
+test('headers outside x-amz-* (x-amzn-trace-id, user-agent) may stay unsigned', async () => {
+  const req = withHeaders(await sign(), {
+    'x-amzn-trace-id': 'Root=1-abc',
+    expect: '100-continue',
+  });
+  assert.equal(verify(req).ok, true);
 });
 
 test('unsigned headers (user-agent, connection) may change freely', async () => {
@@ -487,7 +567,11 @@ test('canonicalUri: normalised and double-encoded as the SDK does for non-S3 ser
 test('header values: whitespace collapsed and trimmed as in the SDK canonical form', async () => {
   const req = await sign({ extraHeaders: { 'x-amz-meta-note': '  a   b \t c  ' } });
   assert.equal(verify(req).ok, true);
-  const collapsed = withHeaders(req, { 'x-amz-meta-note': 'a b c' });
+});
+
+test('header values are signed in canonical form: runs of spaces collapse, a change does not', async () => {
+  const req = await sign({ extraHeaders: { 'x-amz-meta-note': 'a b c' } });
+  const collapsed = withHeaders(req, { 'x-amz-meta-note': '  a   b c ' });
   assert.equal(verify(collapsed).ok, true, 'the canonical value is what is signed');
   const changed = withHeaders(req, { 'x-amz-meta-note': 'a b d' });
   expectFailure(verify(changed), 'signature-mismatch', MISMATCH);

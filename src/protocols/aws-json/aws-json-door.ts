@@ -4,6 +4,7 @@ import type { AccessKeys } from '../../credentials/index.js';
 import type { AwsService } from './aws-service.js';
 import { peekCredential, sigV4Error } from './authenticate.js';
 import { isClientAbort } from '../http/client-abort.js';
+import { MAX_JSON_DEPTH, jsonNestingExceeds } from '../http/json-depth.js';
 import { compileShapeValidator, type ShapeValidation } from './shape-validator.js';
 import { SigV4Verifier } from './sigv4-verify.js';
 import { sendAwsError as renderAwsError } from './render-aws-error.js';
@@ -42,7 +43,7 @@ export async function awsJsonDoor(
     for (const [name, info] of Object.entries(service.model.OPERATIONS)) {
       const validate = info.input
         ? compileShapeValidator(service.model.SHAPES, info.input)
-        : () => ({ ok: true }) as const;
+        : () => ({ ok: true, value: {} }) as const;
       operations.set(`${service.model.SERVICE.targetPrefix}.${name}`, { service, name, validate });
     }
   }
@@ -147,10 +148,10 @@ export async function awsJsonDoor(
         : voxError(op.service.errors.validation, { detail: checked.message });
     }
 
-    // 4. Dispatch.
+    // 4. Dispatch, with exactly the model's members: nothing else a caller sends goes further.
     const handler = op.service.handlers[op.name];
     if (!handler) throw voxError(catalog.NotImplemented, { operation: op.name });
-    const output = await handler(input, {
+    const output = await handler(checked.value, {
       requestId: request.id,
       accessKeyId: auth.accessKeyId,
       region: auth.region,
@@ -162,9 +163,15 @@ export async function awsJsonDoor(
 
 function parseJsonObject(body: Buffer): unknown {
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) {
+    throw voxError(catalog.MalformedJson, {
+      detail: `arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+  }
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch (e) {
     throw voxError(catalog.MalformedJson, { detail: (e as Error).message });
   }

@@ -3,10 +3,12 @@
 //   one found wins over any constraint failure (AWS deserialises before it validates);
 // - constraint failures are all collected, in model member order, depth first, and worded like
 //   AWS: "2 validation errors detected: Value 'x' at 'userId' failed to satisfy constraint: ...".
-// Unknown members are ignored and `null` members count as absent, as AWS does.
+// Unknown members are dropped and `null` members count as absent, as AWS does: a valid input comes
+// back as a fresh copy holding exactly the model's members, so nothing a caller adds (an id, a
+// 500 KB `Junk`) reaches a handler. Document values are kept verbatim (nulls included).
 //
-// Validators are compiled once per shape (RegExps included); a call allocates only a small path
-// stack, plus the messages when the input is invalid.
+// Validators are compiled once per shape (RegExps included); a call allocates the projected copy
+// and a small path stack, plus the messages when the input is invalid.
 
 import type {
   LengthConstraint,
@@ -17,14 +19,17 @@ import type {
 } from './shape-table.js';
 
 export type ShapeValidation =
-  | { readonly ok: true }
+  /** `value`: the input with exactly the model's members (unknown ones and nulls dropped). */
+  | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly kind: 'serialization'; readonly message: string }
   | { readonly ok: false; readonly kind: 'validation'; readonly message: string };
 
 export type ShapeValidator = (input: unknown) => ShapeValidation;
 
-const VALID: ShapeValidation = Object.freeze({ ok: true });
 const EMPTY_INPUT = Object.freeze({});
+/** What a check answers on a type mismatch (already recorded in the run). */
+const MISMATCH: unique symbol = Symbol('mismatch');
+type Checked = unknown;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const NON_FINITE_FLOATS = new Set(['NaN', 'Infinity', '-Infinity']);
 const INTEGER_BOUNDS: Readonly<
@@ -52,11 +57,11 @@ class Run {
   serialization: string | null = null;
   violations: string[] | null = null;
 
-  /** Records a type mismatch; returns false so callers can `return run.mismatch(...)` to abort. */
-  mismatch(expected: string, found: string): false {
+  /** Records a type mismatch; returns MISMATCH so callers can `return run.mismatch(...)` to abort. */
+  mismatch(expected: string, found: string): typeof MISMATCH {
     const at = this.path.length === 0 ? '' : ` at '${this.wirePath()}'`;
     this.serialization = `Expected ${expected}${at} but found ${found}`;
-    return false;
+    return MISMATCH;
   }
 
   violate(value: unknown, sensitive: boolean, constraint: string): void {
@@ -103,8 +108,11 @@ function describe(value: unknown): string {
 const isObject = (v: unknown): v is Readonly<Record<string, unknown>> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Returns false on a type mismatch (already recorded in the run); violations do not abort. */
-type Check = (value: unknown, run: Run) => boolean;
+/**
+ * Returns the projected value, or MISMATCH on a type mismatch (already recorded in the run);
+ * violations do not abort.
+ */
+type Check = (value: unknown, run: Run) => Checked | typeof MISMATCH;
 
 interface Node {
   check: Check;
@@ -227,7 +235,7 @@ class Compiler {
     if (shape === undefined) throw new Error(`shape ${name} is not in the shape table`);
     // Registered before compiling its children so recursive shapes resolve to this node.
     const node: Node = {
-      check: () => true,
+      check: (v) => v,
       expected: expectedOf(shape),
       nullable: shape.type === 'document',
     };
@@ -288,34 +296,40 @@ class Compiler {
       case 'blob':
         return blobCheck(shape.length, sensitive);
       case 'boolean':
-        return (v, run) => typeof v === 'boolean' || run.mismatch('a boolean', describe(v));
+        return (v, run) => (typeof v === 'boolean' ? v : run.mismatch('a boolean', describe(v)));
       case 'timestamp':
         return (v, run) =>
-          (typeof v === 'number' && Number.isFinite(v)) ||
-          run.mismatch('a number of epoch seconds', describe(v));
+          typeof v === 'number' && Number.isFinite(v)
+            ? v
+            : run.mismatch('a number of epoch seconds', describe(v));
       case 'document':
-        return () => true;
+        // Parsed JSON is already a fresh value; the door bounds its depth while parsing.
+        return (v) => v;
     }
   }
 }
 
-// Member names are PascalCase, so plain property reads cannot hit Object.prototype members.
+// Member names are PascalCase, so plain property reads cannot hit Object.prototype members, and
+// only own properties count (a member inherited from nowhere cannot be set).
 function structureCheck(members: readonly CompiledMember[]): Check {
   return (value, run) => {
     if (!isObject(value)) return run.mismatch('an object', describe(value));
+    const out: Record<string, unknown> = {};
     const path = run.path;
     for (let i = 0; i < members.length; i++) {
       const m = members[i] as CompiledMember;
-      const v = value[m.name];
+      const v = Object.hasOwn(value, m.name) ? value[m.name] : undefined;
       path.push(m.segment);
       if (v === undefined || v === null) {
         if (m.mustBeSet) run.violate(null, m.sensitive, 'Member must not be null');
-      } else if (!m.node.check(v, run)) {
-        return false;
+      } else {
+        const checked = m.node.check(v, run);
+        if (checked === MISMATCH) return MISMATCH;
+        out[m.name] = checked;
       }
       path.pop();
     }
-    return true;
+    return out;
   };
 }
 
@@ -325,7 +339,8 @@ function unionCheck(members: readonly CompiledMember[]): Check {
     if (!isObject(value)) return run.mismatch('an object', describe(value));
     let set = 0;
     for (let i = 0; i < members.length; i++) {
-      const v = value[(members[i] as CompiledMember).name];
+      const name = (members[i] as CompiledMember).name;
+      const v = Object.hasOwn(value, name) ? value[name] : undefined;
       if (v !== undefined && v !== null) set++;
     }
     if (set !== 1) run.violate(value, false, 'Member must have exactly one member set');
@@ -348,18 +363,22 @@ function listCheck(
     if (uniqueItems && !allUnique(value)) {
       run.violate(value, sensitive, 'Member must have unique items');
     }
+    const out: unknown[] = new Array<unknown>(value.length);
     const path = run.path;
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
       path.push(i);
       if (v === null || v === undefined) {
         if (!item.nullable) return run.mismatch(item.expected, 'null');
-      } else if (!item.check(v, run)) {
-        return false;
+        out[i] = null;
+      } else {
+        const checked = item.check(v, run);
+        if (checked === MISMATCH) return MISMATCH;
+        out[i] = checked;
       }
       path.pop();
     }
-    return true;
+    return out;
   };
 }
 
@@ -376,19 +395,29 @@ function mapCheck(
       const violation = lengthViolation(Object.keys(value).length, length);
       if (violation !== null) run.violate(value, sensitive, violation);
     }
+    const out: Record<string, unknown> = {};
     const path = run.path;
-    for (const k in value) {
-      if (!key.check(k, run)) return false;
+    for (const k of Object.keys(value)) {
+      if (key.check(k, run) === MISMATCH) return MISMATCH;
       const v = value[k];
       path.push(k);
+      let checked: unknown = null;
       if (v === null || v === undefined) {
         if (!item.nullable) return run.mismatch(item.expected, 'null');
-      } else if (!item.check(v, run)) {
-        return false;
+      } else {
+        checked = item.check(v, run);
+        if (checked === MISMATCH) return MISMATCH;
       }
+      // A key like '__proto__' stays an own property, as JSON.parse made it.
+      Object.defineProperty(out, k, {
+        value: checked,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       path.pop();
     }
-    return true;
+    return out;
   };
 }
 
@@ -410,7 +439,7 @@ function stringCheck(
     }
     if (regex !== null && !regex.test(value)) run.violate(value, sensitive, patternText);
     if (allowed !== null && !allowed.has(value)) run.violate(value, sensitive, enumText);
-    return true;
+    return value;
   };
 }
 
@@ -436,20 +465,20 @@ function integerCheck(
       if (violation !== null) run.violate(value, sensitive, violation);
     }
     if (allowed !== null && !allowed.has(value)) run.violate(value, sensitive, enumText);
-    return true;
+    return value;
   };
 }
 
 // awsJson sends non-finite floats as the strings "NaN", "Infinity" and "-Infinity".
 function floatCheck(range: RangeConstraint | undefined, sensitive: boolean): Check {
   return (value, run) => {
-    if (typeof value === 'string' && NON_FINITE_FLOATS.has(value)) return true;
+    if (typeof value === 'string' && NON_FINITE_FLOATS.has(value)) return value;
     if (typeof value !== 'number') return run.mismatch('a number', describe(value));
     if (range !== undefined) {
       const violation = rangeViolation(value, range);
       if (violation !== null) run.violate(value, sensitive, violation);
     }
-    return true;
+    return value;
   };
 }
 
@@ -464,14 +493,15 @@ function blobCheck(length: LengthConstraint | undefined, sensitive: boolean): Ch
       // Blobs are never echoed: the bytes are not text.
       if (violation !== null) run.violate(undefined, sensitive, violation);
     }
-    return true;
+    return value;
   };
 }
 
-function finish(run: Run, ok: boolean): ShapeValidation {
-  if (!ok) return { ok: false, kind: 'serialization', message: run.serialization ?? '' };
+function finish(run: Run, value: Checked | typeof MISMATCH): ShapeValidation {
+  if (value === MISMATCH)
+    return { ok: false, kind: 'serialization', message: run.serialization ?? '' };
   const violations = run.violations;
-  if (violations === null) return VALID;
+  if (violations === null) return { ok: true, value };
   const count = violations.length;
   const message = `${count} validation error${count === 1 ? '' : 's'} detected: ${violations.join('; ')}`;
   return { ok: false, kind: 'validation', message };
@@ -481,8 +511,7 @@ function validatorFor(root: Node): ShapeValidator {
   return (input) => {
     const run = new Run();
     // An empty body arrives as undefined/null and means "no members".
-    const ok = root.check(input ?? EMPTY_INPUT, run);
-    return finish(run, ok);
+    return finish(run, root.check(input ?? EMPTY_INPUT, run));
   };
 }
 
@@ -511,7 +540,7 @@ export function compileInputValidators(
 ): ReadonlyMap<string, ShapeValidator> {
   const compiler = new Compiler(shapes);
   const anyObject: Node = {
-    check: (v, run) => isObject(v) || run.mismatch('an object', describe(v)),
+    check: (v, run) => (isObject(v) ? {} : run.mismatch('an object', describe(v))),
     expected: 'an object',
     nullable: false,
   };

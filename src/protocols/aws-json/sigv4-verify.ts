@@ -23,7 +23,7 @@
 // - Payload: sha256 hex of the body bytes; a present x-amz-content-sha256 header must equal it.
 //
 // Checks run in this order: authentication present -> Authorization syntax -> date header ->
-// credential scope (terminator, date, region, service) -> clock skew -> payload hash ->
+// host, date and every present x-amz-* and content-type header signed -> credential scope (terminator, date, region, service) -> clock skew -> payload hash ->
 // access key lookup -> session token -> signature (constant-time comparison).
 // Exceptions thrown by the lookup callbacks propagate to the caller.
 
@@ -292,6 +292,28 @@ function singleHeader(value: HeaderValue): string | undefined {
   return value.length === 1 ? value[0] : undefined;
 }
 
+/**
+ * The first header present in the request that changes what it does but is not signed: every
+ * `x-amz-*` header (X-Amz-Target picks the operation, X-Amz-Security-Token the identity,
+ * X-Amz-Content-Sha256 the payload hash) and Content-Type (the protocol version). AWS requires
+ * them signed; without this rule one signed DescribeUser could be replayed as DeleteUser.
+ */
+function unsignedHeader(
+  headers: SignedRequest['headers'],
+  signed: readonly string[],
+): string | undefined {
+  for (const name of Object.keys(headers)) {
+    if (name === 'authorization' || signed.includes(name)) continue;
+    if (name.startsWith('x-amz-') || name === 'content-type') return name;
+  }
+  return undefined;
+}
+
+/** 'x-amz-target' → 'X-Amz-Target', as AWS names headers in its messages. */
+function displayName(header: string): string {
+  return header.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Authorization header parsing
 
@@ -450,6 +472,13 @@ export class SigV4Verifier {
       return fail(
         'incomplete-signature',
         `'${dateHeaderName === 'x-amz-date' ? 'X-Amz-Date' : 'Date'}' must be a 'SignedHeader' in the AWS Authorization.`,
+      );
+    }
+    const unsigned = unsignedHeader(headers, auth.signedHeaders);
+    if (unsigned !== undefined) {
+      return fail(
+        'incomplete-signature',
+        `'${displayName(unsigned)}' must be a 'SignedHeader' in the AWS Authorization.`,
       );
     }
 

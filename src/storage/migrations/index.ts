@@ -6,6 +6,7 @@ import * as m0004 from './0004-voiceid-speakers-fraudsters.js';
 import * as m0005 from './0005-voiceid-jobs.js';
 import * as m0006 from './0006-speech-accounts.js';
 import * as m0007 from './0007-speech-jobs.js';
+import * as m0008 from './0008-identity-claims-fold.js';
 
 /** Every migration, in order. Names are fixed forever once released. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-voiceid-jobs': m0005,
   '0006-speech-accounts': m0006,
   '0007-speech-jobs': m0007,
+  '0008-identity-claims-fold': m0008,
 };

@@ -146,7 +146,8 @@ export class AttributePathResolver {
             (_m, p: string) => ` at '${wirePath}${p ? `.${p}` : ''}'`,
           ),
         );
-      return { path: spec.path, wirePath, value: toDomainKeys(wireValue) as JsonValue };
+      // The validated copy: members the model does not have are gone.
+      return { path: spec.path, wirePath, value: toDomainKeys(checked.value) as JsonValue };
     });
   }
 }

@@ -34,16 +34,9 @@ function checkExtensionNames(names: readonly string[] | undefined): void {
   }
 }
 
+/** Extension documents go to the domain as sent; it checks them (`checkExtensions`). */
 function newUserFromWire(input: model.CreateUserRequest): NewUserAttributes {
   const { IdentityStoreId: _store, Extensions, ...rest } = input;
-  checkExtensionNames(Extensions ? Object.keys(Extensions) : undefined);
-  for (const [name, value] of Object.entries(Extensions ?? {})) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw voxError(catalog.IdentityStoreValidation, {
-        detail: `Invalid value of extension '${name}': expected an object`,
-      });
-    }
-  }
   const attributes = toDomainKeys(rest) as NewUserAttributes;
   return Extensions
     ? { ...attributes, extensions: Extensions as Readonly<Record<string, JsonObject>> }

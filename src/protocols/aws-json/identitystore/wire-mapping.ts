@@ -24,10 +24,11 @@ export function userToWire(
   extensionNames: readonly string[] | undefined,
 ): wire.User {
   const { extensions, ...attributes } = user.attributes;
+  // Ids and audit come last: nothing in the attributes can stand in for them.
   const out: Record<string, unknown> = {
+    ...(toWireKeys(attributes) as object),
     IdentityStoreId: user.storeId,
     UserId: user.userId,
-    ...(toWireKeys(attributes) as object),
     ...auditToWire(user.audit),
   };
   if (extensionNames && extensions) {
@@ -41,9 +42,9 @@ export function userToWire(
 
 export function groupToWire(group: GroupRecord): wire.Group {
   return {
+    ...(toWireKeys(group.attributes) as object),
     IdentityStoreId: group.storeId,
     GroupId: group.groupId,
-    ...(toWireKeys(group.attributes) as object),
     ...auditToWire(group.audit),
   } as unknown as wire.Group;
 }
