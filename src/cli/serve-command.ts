@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { ensureFirstStart } from '../credentials/index.js';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { ServerInstance, newInstanceId } from '../runtime/server-instance.js';
 import { voiceIdService } from '../protocols/aws-json/voiceid/voiceid-service.js';
 import { identityStoreService } from '../protocols/aws-json/identitystore/identitystore-service.js';
 import { buildServer } from '../server.js';
@@ -9,7 +10,7 @@ import { DEFAULT_FETCH_POLICY, DEFAULT_FFMPEG_TIMEOUT_MS } from '../audio/index.
 import { LazyAsrEngine } from '../engines/index.js';
 import { loadPronunciationModel } from '../engines/pronunciation/index.js';
 import { SpeechJobRunner, SpeechJobs } from '../speech/jobs/index.js';
-import { SpeechJobsRepository } from '../storage/index.js';
+import { ServerInstancesRepository, SpeechJobsRepository } from '../storage/index.js';
 import { configFromOptions, withAllConfigOptions } from './common-options.js';
 
 export function registerServe(program: Command): void {
@@ -43,9 +44,18 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     },
     pino.destination({ fd: 2, sync: false }),
   );
-  const runtime = await openRuntime(config, logger);
+  const instanceId = newInstanceId();
+  const runtime = await openRuntime(config, logger, { instanceId });
   for (const step of runtime.migrations.applied)
     logger.info({ migration: step }, 'migration applied');
+  // Registered before the first request, so its holds always name a live instance.
+  const instance = new ServerInstance(
+    instanceId,
+    new ServerInstancesRepository(runtime.storage),
+    [() => runtime.speechAccounts.releaseUnheldReservations()],
+    logger,
+  );
+  await instance.register();
 
   const first = await ensureFirstStart(runtime.adminToken, runtime.accessKeys);
   if (first.created) announceFirstStart(first.created, config.dataDir);
@@ -121,6 +131,9 @@ async function serve(options: Record<string, unknown>): Promise<void> {
     'listening',
   );
   if (config.asrPreload) asr.start();
+  // A previous run of this server killed mid-request gave back its minute holds here.
+  await instance.sweep();
+  instance.start();
   runtime.reencryption.start();
   runtime.jobRunner.start();
   speechJobRunner.start();
@@ -146,6 +159,7 @@ async function serve(options: Record<string, unknown>): Promise<void> {
       .close()
       // Jobs in progress finish (or fail) before the engine they use is closed.
       .then(() => speechJobRunner.stop())
+      .then(() => instance.stop())
       .then(() => asr.close())
       .then(() => runtime.close())
       .then(() => {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { catalog, voxError } from '../errors/index.js';
 import type { SecretBox } from '../secrets/index.js';
+import { plainTextProblem } from '../text/plain-text.js';
 import type { CredentialStore } from '../storage/index.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -46,7 +48,12 @@ export class AccessKeys {
     this.#cacheMs = cacheMs;
   }
 
+  /** `AdminBadRequest` when the description is not plain text (a NUL, say). */
   async create(description: string | null = null): Promise<AccessKeyWithSecret> {
+    const problem =
+      description === null ? undefined : plainTextProblem(description, { multiline: true });
+    if (problem !== undefined)
+      throw voxError(catalog.AdminBadRequest, { detail: `description: ${problem}` });
     const accessKeyId = `AKIA${randomFrom(BASE32, 16)}`;
     const secretAccessKey = randomFrom(SECRET_ALPHABET, 40);
     const createdAt = new Date();

@@ -61,7 +61,19 @@ export interface RuntimeLogger {
 
 const SILENT: RuntimeLogger = { info: () => undefined, error: () => undefined };
 
-export async function openRuntime(config: Config, log: RuntimeLogger = SILENT): Promise<Runtime> {
+export interface RuntimeOptions {
+  /**
+   * The server instance this process registers as (`voxgate serve`): speech requests' minute
+   * holds name it. Admin commands have none.
+   */
+  readonly instanceId?: string;
+}
+
+export async function openRuntime(
+  config: Config,
+  log: RuntimeLogger = SILENT,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let masterKey: Buffer;
   try {
@@ -155,7 +167,9 @@ export async function openRuntime(config: Config, log: RuntimeLogger = SILENT): 
     ),
     jobRunner,
     blobs,
-    speechAccounts: new SpeechAccounts(new SpeechAccountsRepository(opened.dialect)),
+    speechAccounts: new SpeechAccounts(new SpeechAccountsRepository(opened.dialect), {
+      ...(options.instanceId !== undefined && { holderInstance: options.instanceId }),
+    }),
     close: async () => {
       await reencryption.stop();
       await jobRunner.stop();

@@ -163,6 +163,15 @@ export interface VoiceIdJobsTable {
   readonly version: Generated<number>;
 }
 
+/** One running server process (migration 0009). */
+export interface ServerInstancesTable {
+  readonly instance_id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly started_at: number;
+  readonly heartbeat_at: number;
+}
+
 export interface Database {
   readonly access_keys: AccessKeysTable;
   readonly server_secrets: ServerSecretsTable;
@@ -179,4 +188,5 @@ export interface Database {
   readonly voiceid_speakers: VoiceIdSpeakersTable;
   readonly voiceid_voice_data: VoiceIdVoiceDataTable;
   readonly voiceid_jobs: VoiceIdJobsTable;
+  readonly server_instances: ServerInstancesTable;
 }

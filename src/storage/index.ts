@@ -44,6 +44,11 @@ export {
   type JobStatus,
 } from './voiceid-jobs-repository.js';
 export { SpeechAccountsRepository } from './speech-accounts-repository.js';
+export {
+  ServerInstancesRepository,
+  type ServerInstanceRow,
+  type ServerInstancesStore,
+} from './server-instances-repository.js';
 export type {
   SpeechAccountsStore,
   SpeechClientRow,

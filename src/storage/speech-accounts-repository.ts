@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DeleteQueryBuilder, DeleteResult, Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
 import type {
@@ -55,6 +55,8 @@ interface SpeechReservationsTable {
   readonly reserved_ms: number;
   readonly created_at: number;
   readonly expires_at: number;
+  /** The server process whose request holds it (migration 0009); NULL: a job's, durable. */
+  readonly holder_instance: string | null;
 }
 
 interface SpeechUsageTable {
@@ -352,6 +354,7 @@ export class SpeechAccountsRepository implements SpeechAccountsStore {
           reserved_ms: row.reservedMs,
           created_at: row.createdAt,
           expires_at: row.expiresAt,
+          holder_instance: row.holderInstance,
         })
         .execute();
       return true;
@@ -428,10 +431,46 @@ export class SpeechAccountsRepository implements SpeechAccountsStore {
    * Returns how many were released.
    */
   async releaseExpired(now: number, clientId?: string): Promise<number> {
+    return this.#release((q) => {
+      const expired = q.where('expires_at', '<', now);
+      return clientId === undefined ? expired : expired.where('client_id', '=', clientId);
+    });
+  }
+
+  /**
+   * Releases the holds of requests whose server process is gone: a holder that is no longer a
+   * registered instance. Job holds (no holder) are left to their jobs.
+   */
+  async releaseUnheld(): Promise<number> {
+    return this.#release((q) =>
+      q
+        .where('holder_instance', 'is not', null)
+        .where('holder_instance', 'not in', (eb) =>
+          eb.selectFrom('server_instances').select('instance_id'),
+        ),
+    );
+  }
+
+  /** The hold now belongs to no process (an async job committed with it); false if gone. */
+  async adopt(reservationId: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('speech_reservations')
+      .set({ holder_instance: null })
+      .where('reservation_id', '=', reservationId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Deletes the reservations `filter` selects and gives their holds back, in one transaction. */
+  async #release(
+    filter: (
+      q: DeleteQueryBuilder<Database & SpeechTables, 'speech_reservations', DeleteResult>,
+    ) => DeleteQueryBuilder<Database & SpeechTables, 'speech_reservations', DeleteResult>,
+  ): Promise<number> {
     return this.#db.transaction().execute(async (trx) => {
-      let q = trx.deleteFrom('speech_reservations').where('expires_at', '<', now);
-      if (clientId !== undefined) q = q.where('client_id', '=', clientId);
-      const rows = await q.returning(['client_id', 'reserved_ms']).execute();
+      const rows = await filter(trx.deleteFrom('speech_reservations'))
+        .returning(['client_id', 'reserved_ms'])
+        .execute();
       const byClient = new Map<string, number>();
       for (const r of rows)
         byClient.set(r.client_id, (byClient.get(r.client_id) ?? 0) + Number(r.reserved_ms));

@@ -41,6 +41,8 @@ export interface SpeechReservationRow {
   readonly reservedMs: number;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /** The server instance whose request holds it; null: held by a job, outlives processes. */
+  readonly holderInstance: string | null;
 }
 
 export interface SpeechClientChange {
@@ -96,6 +98,10 @@ export interface SpeechAccountsStore {
   ): Promise<{ chargedMs: number } | undefined>;
   refund(reservationId: string): Promise<boolean>;
   releaseExpired(now: number, clientId?: string): Promise<number>;
+  /** Releases holds whose holder instance is no longer registered (its process died). */
+  releaseUnheld(): Promise<number>;
+  /** Hands the hold from its request to a job (no holder); false when it is gone. */
+  adopt(reservationId: string): Promise<boolean>;
   usageByEndUser(
     clientId: string,
     range: SpeechUsageRange,

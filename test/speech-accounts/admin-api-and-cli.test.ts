@@ -71,6 +71,28 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(((await res.json()) as { error: string }).error, 'AdminTokenRequired');
     });
 
+    test('a NUL or an unpaired surrogate in a name or description: AdminBadRequest, not 500', async () => {
+      const client = await api('POST', '/speech/clients', { name: 'texts', minutes: 1, apis: [] });
+      assert.equal(client.status, 201);
+      const clientId = client.body.clientId as string;
+      for (const [method, path, body] of [
+        ['POST', '/speech/clients', { name: 'a\u0000b', minutes: 1, apis: [] }],
+        ['POST', '/speech/clients', { name: 'lone \ud800 surrogate', minutes: 1, apis: [] }],
+        ['POST', '/speech/clients', { name: 'two\nlines', minutes: 1, apis: [] }],
+        ['PATCH', `/speech/clients/${clientId}`, { name: 'x\u0000' }],
+        ['POST', `/speech/clients/${clientId}/tokens`, { description: 'nul \u0000 here' }],
+        ['POST', '/credentials', { description: 'nul \u0000 here' }],
+      ] as const) {
+        const answer = await api(method, path, body);
+        assert.equal(answer.status, 400, `${method} ${path}: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.body.error, 'AdminBadRequest');
+      }
+      const token = await api('POST', `/speech/clients/${clientId}/tokens`, {
+        description: 'two\nlines\tare fine',
+      });
+      assert.equal(token.status, 201, JSON.stringify(token.body));
+    });
+
     test('clients: create, list, show and update through the API', async () => {
       const created = await api('POST', '/speech/clients', {
         name: 'Acme Learning',

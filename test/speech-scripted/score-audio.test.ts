@@ -489,6 +489,37 @@ describe('scripted score_audio: request and audio errors', () => {
       assertSpeechError(answer, 400, 'InvalidSpeechParameter', { param });
     }
   });
+
+  test('a multipart body without a boundary, or cut short: InvalidSpeechParameter, logged at info', async () => {
+    const post = async (contentType: string, body: string) => {
+      const res = await fetch(`${server.url}/api/v2/score_audio`, {
+        method: 'POST',
+        headers: { authorization: auth(), 'content-type': contentType },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const part = (name: string) =>
+      `--XX\r\nContent-Disposition: form-data; name="${name}"; filename="a.wav"\r\n\r\nRIFF`;
+    for (const [contentType, body] of [
+      ['multipart/form-data', 'no boundary'],
+      ['multipart/form-data; boundary=XX', part('audio_file')],
+      [
+        'multipart/form-data; boundary=XX',
+        '--XX\r\nContent-Disposition: form-data; name="sentence"\r\n\r\nHel',
+      ],
+      ['multipart/form-data; boundary=XX', 'not multipart at all'],
+    ] as const) {
+      const answer = await post(contentType, body);
+      assertSpeechError(answer, 400, 'InvalidSpeechParameter', { param: 'form' });
+      assert.match(String(answer.body.message), /multipart\/form-data body is malformed/);
+    }
+    // The server logs at warn and above in the tests: an error line would be here.
+    const errors = server.stderr.filter(
+      (l) => l.startsWith('{') && (JSON.parse(l) as { level?: number }).level === 50,
+    );
+    assert.deepEqual(errors, [], 'nothing at error level');
+  });
 });
 
 for (const kind of testDatabaseKinds()) {

@@ -112,6 +112,10 @@ for (const kind of testDatabaseKinds()) {
         await new Promise((resolve) => setTimeout(resolve, IDLE_MS / 4));
       }
       assert.equal((await ws.expect('ELSA:error')).param, 'stream');
+      // Released before the error is sent, not when the close handshake ends (which a client
+      // that stopped reading never completes).
+      const atError = await context.accounts.admin.getClient(clientId);
+      assert.equal(atError.reservedMs, 0, 'the hold is gone when the client hears of the timeout');
       assert.equal((await ws.closed).code, 1008);
       const after = await released(clientId);
       assert.equal(after.usedMs, 0);

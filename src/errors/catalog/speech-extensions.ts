@@ -20,7 +20,7 @@ export const speechExtensionErrors = defineErrors({
     },
     fields: {},
     description:
-      'A speech request field is missing or malformed (sentence, api_plan, mode, a WebSocket message).',
+      'A speech request field is missing or malformed (sentence, api_plan, mode, the multipart body itself, a WebSocket message).',
     apis: speech,
   },
   AudioTooLong: {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FetchPolicy } from '../../audio/index.js';
 import type { AsrEngine } from '../../engines/index.js';
 import type { PronunciationModel } from '../../engines/pronunciation/index.js';
-import { catalog, voxError } from '../../errors/index.js';
+import { catalog, isVoxgateError, voxError } from '../../errors/index.js';
+import { isClientAbort } from '../http/client-abort.js';
 import type { SpeechAccounts, SpeechCaller } from '../../speech/accounts/index.js';
 import {
   audioTooLong,
@@ -175,7 +176,14 @@ async function readForm(
         param: 'form',
         detail: 'forbidden field name',
       });
-    throw e;
+    if (!(e instanceof Error) || isVoxgateError(e) || isClientAbort(e)) throw e;
+    // What is left is the multipart parser's own complaint (no boundary, a body cut short, a
+    // malformed part header): the client's request is malformed, nothing failed here.
+    request.log.info({ detail: e.message }, 'malformed multipart body');
+    throw voxError(catalog.InvalidSpeechParameter, {
+      param: 'form',
+      detail: `the multipart/form-data body is malformed (${e.message}): send a complete body with the boundary its Content-Type names`,
+    });
   }
   return { fields, audioBytes };
 }

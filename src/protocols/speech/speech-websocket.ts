@@ -382,15 +382,26 @@ class StreamSocket {
     this.#idleTimer = null;
   }
 
+  /**
+   * Nothing from the client for the idle timeout: a stream still listening gives its minutes
+   * back first, then the error and the close. The hold must not wait for the close handshake,
+   * which a client that stopped reading never completes (ws then waits 30 s more).
+   */
   #idle(): void {
     if (this.#phase === 'finishing' || this.#phase === 'closed') return;
+    const stream = this.#stream;
+    this.#stream = null;
+    this.#phase = 'closed';
     const seconds = Math.round(this.#settings.idleTimeoutMs / 1000);
-    this.#refuse(
-      invalid(
-        'stream',
-        `no message for ${seconds} s: send audio packets and ELSA:end_stream without pausing that long`,
-      ),
+    const error = invalid(
+      'stream',
+      `no message for ${seconds} s: send audio packets and ELSA:end_stream without pausing that long`,
     );
+    // `#closed` waits for this, so a server shutting down waits for the refund too.
+    this.#finishing = (async () => {
+      if (stream !== null) await this.#quietly(stream.refund(), 'refunding an idle stream');
+      this.#refuse(error);
+    })();
   }
 
   /** The socket closed (either side): a stream still listening is refunded. */

@@ -1,4 +1,5 @@
 import { catalog, voxError } from '../../errors/index.js';
+import { plainTextProblem } from '../../text/plain-text.js';
 import type {
   SpeechAccountsStore,
   SpeechClientChange,
@@ -170,6 +171,9 @@ export class SpeechAccountsAdmin {
     if (endUserId !== undefined) await this.getEndUser(clientId, endUserId);
     if (description !== undefined && description.length > MAX_DESCRIPTION_LENGTH)
       throw badRequest(`description must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+    const problem =
+      description === undefined ? undefined : plainTextProblem(description, { multiline: true });
+    if (problem !== undefined) throw badRequest(`description: ${problem}`);
     const now = this.#now();
     const token = newSessionToken();
     const row: SpeechTokenRow = {
@@ -308,6 +312,8 @@ function checkName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > MAX_NAME_LENGTH)
     throw badRequest(`name must be 1 to ${MAX_NAME_LENGTH} characters`);
+  const problem = plainTextProblem(trimmed);
+  if (problem !== undefined) throw badRequest(`name: ${problem}`);
   return trimmed;
 }
 

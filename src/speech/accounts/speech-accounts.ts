@@ -17,6 +17,12 @@ const PARTIAL_RESERVE_ATTEMPTS = 5;
 
 export interface SpeechAccountsOptions {
   readonly reservationTtlMs?: number;
+  /**
+   * The registered server instance this process runs as: its requests' holds name it, so they
+   * are released as soon as the process is known dead. Without one (admin commands, tests of
+   * the maths), holds are kept until settled or expired.
+   */
+  readonly holderInstance?: string;
   /** The clock (epoch ms); tests move it to expire tokens and reservations. */
   readonly now?: () => number;
 }
@@ -42,6 +48,7 @@ export interface SpeechAccountsOptions {
 export class SpeechAccounts {
   readonly #store: SpeechAccountsStore;
   readonly #ttlMs: number;
+  readonly #holder: string | null;
   readonly #now: () => number;
   /** Operator operations: clients, end users, tokens, usage (admin API and CLI). */
   readonly admin: SpeechAccountsAdmin;
@@ -49,6 +56,7 @@ export class SpeechAccounts {
   constructor(store: SpeechAccountsStore, options: SpeechAccountsOptions = {}) {
     this.#store = store;
     this.#ttlMs = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+    this.#holder = options.holderInstance ?? null;
     this.#now = options.now ?? Date.now;
     this.admin = new SpeechAccountsAdmin(store, this.#now);
   }
@@ -147,6 +155,7 @@ export class SpeechAccounts {
           reservedMs: grant,
           createdAt: now,
           expiresAt: reservation.expiresAt,
+          holderInstance: this.#holder,
         });
         if (held) return reservation;
       }
@@ -186,6 +195,22 @@ export class SpeechAccounts {
    */
   async releaseExpiredReservations(): Promise<number> {
     return this.#store.releaseExpired(this.#now());
+  }
+
+  /**
+   * Releases the holds of requests whose server process is gone (no longer a registered
+   * instance): the server-instance registry calls it once it has removed dead instances.
+   */
+  async releaseUnheldReservations(): Promise<number> {
+    return this.#store.releaseUnheld();
+  }
+
+  /**
+   * The hold no longer belongs to this process but to durable work (an async job, committed
+   * with its reservation id): it survives this process and is settled by whoever runs the work.
+   */
+  async adopt(reservation: MinuteReservation): Promise<void> {
+    await this.#store.adopt(reservation.id);
   }
 
   async #available(caller: SpeechCaller): Promise<number> {

@@ -101,6 +101,10 @@ export class SpeechJobs implements ScriptedJobs {
       await this.#accounts.refund(reservation).catch(() => undefined);
       throw e;
     }
+    // From here the job owns the hold: it outlives this process and whoever runs the job settles
+    // it. A crash between the insert and this line releases the hold at restart; the job then
+    // runs uncharged (never charged twice, never over the balance).
+    await this.#accounts.adopt(reservation);
     this.#kick();
     return jobView(job);
   }
