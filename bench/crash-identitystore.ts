@@ -16,16 +16,17 @@ import {
 } from '@aws-sdk/client-identitystore';
 import cliProgress from 'cli-progress';
 import {
-  RunStorage,
-  VoxgateProcess,
+  DEFAULT_POSTGRES_URL,
+  ServerProcess,
   backendsOf,
-  commandLine,
-  credentialsOf,
+  cliJson,
+  freshStorage,
+  positiveInt,
+  runScript,
   seededRandom,
   sleep,
-  type AccessKeyPair,
   type Backend,
-} from './support/voxgate-process.js';
+} from './support/crash-run.js';
 
 const HELP = `Usage: npm run crash:identitystore -- [options]
 
@@ -45,7 +46,7 @@ Options:
 
 interface Options {
   readonly backends: Backend[];
-  readonly postgresUrl: string | undefined;
+  readonly postgresUrl: string;
   readonly kills: number;
   readonly writers: number;
   readonly seed: number;
@@ -86,17 +87,12 @@ function parseOptions(): Options | 'help' {
     },
   });
   if (values.help) return 'help';
-  const int = (flag: string, raw: string) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer`);
-    return n;
-  };
   return {
     backends: backendsOf(values.backend),
-    postgresUrl: values['postgres-url'],
-    kills: int('kills', values.kills),
-    writers: int('writers', values.writers),
-    seed: int('seed', values.seed),
+    postgresUrl: values['postgres-url'] ?? DEFAULT_POSTGRES_URL,
+    kills: positiveInt('kills', values.kills),
+    writers: positiveInt('writers', values.writers),
+    seed: positiveInt('seed', values.seed),
     json: values.json,
   };
 }
@@ -107,15 +103,15 @@ function isTransport(e: unknown): boolean {
 }
 
 async function run(backend: Backend, options: Options): Promise<Report> {
-  const storage = await RunStorage.create(backend, options.postgresUrl);
+  const storage = await freshStorage(backend, options.postgresUrl);
   const random = seededRandom(options.seed);
-  let server = await VoxgateProcess.start(storage);
+  let server = await ServerProcess.start(backend, [], storage);
   try {
-    const { accessKey } = await credentialsOf(storage);
+    const accessKey = (await server.credentials()).accessKeys[0]!;
     const storeId = (
-      await storage.cliJson<{ IdentityStoreId: string }>('admin', 'identitystore', 'create')
+      await cliJson<{ IdentityStoreId: string }>(server, 'admin', 'identitystore', 'create')
     ).IdentityStoreId;
-    const clientFor = (url: string, key: AccessKeyPair) =>
+    const clientFor = (url: string, key: { accessKeyId: string; secretAccessKey: string }) =>
       new IdentitystoreClient({
         endpoint: url,
         region: 'us-east-1',
@@ -194,9 +190,9 @@ async function run(backend: Backend, options: Options): Promise<Report> {
     let restartMs = 0;
     for (let k = 0; k < options.kills; k++) {
       await sleep(300 + random() * 1700);
-      await server.kill();
+      await server.stop('SIGKILL');
       const restartedAt = Date.now();
-      server = await VoxgateProcess.start(storage);
+      server = await ServerProcess.start(backend, [], storage);
       restartMs += Date.now() - restartedAt;
       client = clientFor(server.url, accessKey);
       survived++;
@@ -209,7 +205,7 @@ async function run(backend: Backend, options: Options): Promise<Report> {
 
     // Verification against a freshly started server.
     await server.stop();
-    server = await VoxgateProcess.start(storage);
+    server = await ServerProcess.start(backend, [], storage);
     client = clientFor(server.url, accessKey);
     let lost = 0;
     for (const user of users.flat()) {
@@ -253,26 +249,14 @@ async function run(backend: Backend, options: Options): Promise<Report> {
   }
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions();
-  if (options === 'help') {
-    process.stdout.write(HELP);
-    return;
-  }
-  let failed = false;
-  for (const backend of options.backends) {
-    const r = await run(backend, options);
-    failed ||= r.lostWrites > 0 || r.uniquenessViolations > 0 || r.killsSurvived < r.kills;
-    if (options.json) console.log(JSON.stringify(r));
-    else
-      console.log(
-        `${r.backend}: kills survived ${r.killsSurvived}/${r.kills}, acknowledged writes ${r.acknowledgedWrites}, ` +
-          `lost ${r.lostWrites}, uniqueness violations ${r.uniquenessViolations}, ` +
-          `unexpected errors ${r.unexpectedErrors}, mean restart ${r.meanRestartMs} ms`,
-      );
-  }
-  console.log(`(${commandLine('crash:identitystore')})`);
-  if (failed) process.exitCode = 1;
-}
-
-await main();
+await runScript({
+  script: 'crash:identitystore',
+  help: HELP,
+  options: parseOptions(),
+  run,
+  line: (r) =>
+    `${r.backend}: kills survived ${r.killsSurvived}/${r.kills}, acknowledged writes ${r.acknowledgedWrites}, ` +
+    `lost ${r.lostWrites}, uniqueness violations ${r.uniquenessViolations}, ` +
+    `unexpected errors ${r.unexpectedErrors}, mean restart ${r.meanRestartMs} ms`,
+  failed: (r) => r.lostWrites > 0 || r.uniquenessViolations > 0 || r.killsSurvived < r.kills,
+});

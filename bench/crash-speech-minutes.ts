@@ -8,19 +8,21 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../test/support/shared-dir.js';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import {
-  RunStorage,
-  VoxgateProcess,
+  DEFAULT_POSTGRES_URL,
+  ServerProcess,
   backendsOf,
-  commandLine,
-  credentialsOf,
-  repoRoot,
+  cliJson,
+  freshStorage,
+  positiveInt,
+  runScript,
   seededRandom,
   sleep,
   type Backend,
-} from './support/voxgate-process.js';
+} from './support/crash-run.js';
 
 const HELP = `Usage: npm run crash:speech -- [options]
 
@@ -47,7 +49,7 @@ const SERVER_ARGS = ['--asr-workers', '2', '--speech-job-lease-ms', '3000'];
 
 interface Options {
   readonly backends: Backend[];
-  readonly postgresUrl: string | undefined;
+  readonly postgresUrl: string;
   readonly kills: number;
   readonly minutes: number;
   readonly sync: number;
@@ -88,20 +90,16 @@ function parseOptions(): Options | 'help' {
     },
   });
   if (values.help) return 'help';
-  const num = (flag: string, raw: string, integer = true) => {
-    const n = Number(raw);
-    if (!(n > 0) || (integer && !Number.isInteger(n)))
-      throw new Error(`--${flag} must be a positive ${integer ? 'integer' : 'number'}`);
-    return n;
-  };
+  const minutes = Number(values.minutes);
+  if (!(minutes > 0)) throw new Error('--minutes must be a positive number');
   return {
     backends: backendsOf(values.backend),
-    postgresUrl: values['postgres-url'],
-    kills: num('kills', values.kills),
-    minutes: num('minutes', values.minutes, false),
-    sync: num('sync', values.sync),
-    async: num('async', values.async),
-    seed: num('seed', values.seed),
+    postgresUrl: values['postgres-url'] ?? DEFAULT_POSTGRES_URL,
+    kills: positiveInt('kills', values.kills),
+    minutes,
+    sync: positiveInt('sync', values.sync),
+    async: positiveInt('async', values.async),
+    seed: positiveInt('seed', values.seed),
     json: values.json,
   };
 }
@@ -114,12 +112,12 @@ interface SpeechClientView {
 }
 
 async function run(backend: Backend, options: Options): Promise<Report> {
-  const storage = await RunStorage.create(backend, options.postgresUrl);
+  const storage = await freshStorage(backend, options.postgresUrl);
   const random = seededRandom(options.seed);
   const audio = readFileSync(AUDIO);
-  let server = await VoxgateProcess.start(storage, SERVER_ARGS);
+  let server = await ServerProcess.start(backend, SERVER_ARGS, storage);
   try {
-    const { adminToken } = await credentialsOf(storage);
+    const { adminToken } = await server.credentials();
     const admin = async (method: string, route: string, body?: unknown) => {
       const res = await fetch(`${server.url}/admin/v1${route}`, {
         method,
@@ -131,7 +129,8 @@ async function run(backend: Backend, options: Options): Promise<Report> {
       });
       return (await res.json()) as Record<string, unknown>;
     };
-    const client = await storage.cliJson<{ clientId: string }>(
+    const client = await cliJson<{ clientId: string }>(
+      server,
       'admin',
       'clients',
       'create',
@@ -142,7 +141,8 @@ async function run(backend: Backend, options: Options): Promise<Report> {
       '--apis',
       'scripted',
     );
-    const { token } = await storage.cliJson<{ token: string }>(
+    const { token } = await cliJson<{ token: string }>(
+      server,
       'admin',
       'tokens',
       'create',
@@ -240,8 +240,8 @@ async function run(backend: Backend, options: Options): Promise<Report> {
     let survived = 0;
     for (let k = 0; k < options.kills; k++) {
       await sleep(1000 + random() * 3000);
-      await server.kill();
-      server = await VoxgateProcess.start(storage, SERVER_ARGS);
+      await server.stop('SIGKILL');
+      server = await ServerProcess.start(backend, SERVER_ARGS, storage);
       survived++;
       if (process.stderr.isTTY) bar.update(k + 1, { requests });
     }
@@ -297,35 +297,23 @@ async function run(backend: Backend, options: Options): Promise<Report> {
   }
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions();
-  if (options === 'help') {
-    process.stdout.write(HELP);
-    return;
-  }
-  let failed = false;
-  for (const backend of options.backends) {
-    const r = await run(backend, options);
-    failed ||=
-      r.chargedTwice > 0 ||
-      r.minutesOverSpentMs > 0 ||
-      r.lowestBalanceMs < 0 ||
-      r.jobsUnfinished > 0 ||
-      r.heldAfterRestartMs > 0 ||
-      r.killsSurvived < r.kills;
-    if (options.json) console.log(JSON.stringify(r));
-    else
-      console.log(
-        `${r.backend}: kills survived ${r.killsSurvived}/${r.kills}, requests ${r.requests} ` +
-          `(acknowledged ${r.acknowledged}, ${r.jobsAcknowledged} of them jobs, refused for minutes ${r.refusedNoMinutes}), ` +
-          `charged twice ${r.chargedTwice}, minutes over-spent ${r.minutesOverSpentMs} ms, ` +
-          `lowest balance ${r.lowestBalanceMs} ms, held after restart ${r.heldAfterRestartMs} ms, ` +
-          `jobs unfinished ${r.jobsUnfinished}, acknowledged but not charged ${r.acknowledgedButFree}, ` +
-          `unexpected errors ${r.unexpectedErrors}`,
-      );
-  }
-  console.log(`(${commandLine('crash:speech')})`);
-  if (failed) process.exitCode = 1;
-}
-
-await main();
+await runScript({
+  script: 'crash:speech',
+  help: HELP,
+  options: parseOptions(),
+  run,
+  line: (r) =>
+    `${r.backend}: kills survived ${r.killsSurvived}/${r.kills}, requests ${r.requests} ` +
+    `(acknowledged ${r.acknowledged}, ${r.jobsAcknowledged} of them jobs, refused for minutes ${r.refusedNoMinutes}), ` +
+    `charged twice ${r.chargedTwice}, minutes over-spent ${r.minutesOverSpentMs} ms, ` +
+    `lowest balance ${r.lowestBalanceMs} ms, held after restart ${r.heldAfterRestartMs} ms, ` +
+    `jobs unfinished ${r.jobsUnfinished}, acknowledged but not charged ${r.acknowledgedButFree}, ` +
+    `unexpected errors ${r.unexpectedErrors}`,
+  failed: (r) =>
+    r.chargedTwice > 0 ||
+    r.minutesOverSpentMs > 0 ||
+    r.lowestBalanceMs < 0 ||
+    r.jobsUnfinished > 0 ||
+    r.heldAfterRestartMs > 0 ||
+    r.killsSurvived < r.kills,
+});

@@ -27,15 +27,17 @@ import {
 } from '@aws-sdk/client-voice-id';
 import cliProgress from 'cli-progress';
 import {
-  RunStorage,
-  VoxgateProcess,
+  DEFAULT_POSTGRES_URL,
+  ServerProcess,
   backendsOf,
-  commandLine,
-  credentialsOf,
+  cliJson,
+  freshStorage,
+  positiveInt,
+  runScript,
   seededRandom,
   sleep,
   type Backend,
-} from './support/voxgate-process.js';
+} from './support/crash-run.js';
 
 const HELP = `Usage: npm run soak:aws -- [options]
 
@@ -55,7 +57,7 @@ Options:
 
 interface Options {
   readonly backends: Backend[];
-  readonly postgresUrl: string | undefined;
+  readonly postgresUrl: string;
   readonly seconds: number;
   readonly inFlight: number;
   readonly json: boolean;
@@ -89,16 +91,11 @@ function parseOptions(): Options | 'help' {
     },
   });
   if (values.help) return 'help';
-  const int = (flag: string, raw: string) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer`);
-    return n;
-  };
   return {
     backends: backendsOf(values.backend),
-    postgresUrl: values['postgres-url'],
-    seconds: int('seconds', values.seconds),
-    inFlight: int('in-flight', values['in-flight']),
+    postgresUrl: values['postgres-url'] ?? DEFAULT_POSTGRES_URL,
+    seconds: positiveInt('seconds', values.seconds),
+    inFlight: positiveInt('in-flight', values['in-flight']),
     json: values.json,
   };
 }
@@ -113,14 +110,14 @@ const percentile = (sorted: readonly number[], p: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 async function run(backend: Backend, options: Options): Promise<Report> {
-  const storage = await RunStorage.create(backend, options.postgresUrl);
-  const server = await VoxgateProcess.start(storage);
+  const storage = await freshStorage(backend, options.postgresUrl);
+  const server = await ServerProcess.start(backend, [], storage);
   try {
-    const { accessKey } = await credentialsOf(storage);
+    const accessKey = (await server.credentials()).accessKeys[0]!;
     const storeId = (
-      await storage.cliJson<{ IdentityStoreId: string }>('admin', 'identitystore', 'create')
+      await cliJson<{ IdentityStoreId: string }>(server, 'admin', 'identitystore', 'create')
     ).IdentityStoreId;
-    const key = await storage.cliJson<{ KeyId: string }>('admin', 'keys', 'create');
+    const key = await cliJson<{ KeyId: string }>(server, 'admin', 'keys', 'create');
     const common = {
       endpoint: server.url,
       region: 'us-east-1',
@@ -280,27 +277,15 @@ async function run(backend: Backend, options: Options): Promise<Report> {
   }
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions();
-  if (options === 'help') {
-    process.stdout.write(HELP);
-    return;
-  }
-  let failed = false;
-  for (const backend of options.backends) {
-    const r = await run(backend, options);
-    failed ||= r.errors > 0;
-    if (options.json) console.log(JSON.stringify(r));
-    else
-      console.log(
-        `${r.backend}: ${r.calls} calls in ${r.seconds} s at ${r.inFlight} in flight (${r.callsPerSecond}/s), ` +
-          `errors ${r.errors}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; ` +
-          `server RSS ${r.rssStartMb} MB at start, max ${r.rssMiddleMaxMb} MB in the middle third, ` +
-          `${r.rssLastMaxMb} MB in the last`,
-      );
-  }
-  console.log(`(${commandLine('soak:aws')})`);
-  if (failed) process.exitCode = 1;
-}
-
-await main();
+await runScript({
+  script: 'soak:aws',
+  help: HELP,
+  options: parseOptions(),
+  run,
+  line: (r) =>
+    `${r.backend}: ${r.calls} calls in ${r.seconds} s at ${r.inFlight} in flight (${r.callsPerSecond}/s), ` +
+    `errors ${r.errors}, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; ` +
+    `server RSS ${r.rssStartMb} MB at start, max ${r.rssMiddleMaxMb} MB in the middle third, ` +
+    `${r.rssLastMaxMb} MB in the last`,
+  failed: (r) => r.errors > 0,
+});
