@@ -23,6 +23,7 @@ export interface ParamSpec {
 /** Where the value of an extra response member comes from. */
 export type FieldSource =
   | { readonly const: string }
+  /** A parameter's value; a parameter given as '' leaves the member out. */
   | { readonly param: string }
   /** The request id of the request being answered (AWS Identity Store puts it in its errors). */
   | { readonly requestId: true };

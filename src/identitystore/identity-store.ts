@@ -27,7 +27,7 @@ import {
   type ClaimKind,
 } from './claims.js';
 import { checkExtensions, groupDocument, userDocument } from './documents.js';
-import { newResourceId, newStoreId } from './ids.js';
+import { isResourceId, newResourceId, newStoreId } from './ids.js';
 import type { PageTokens } from '../pagination/index.js';
 import type {
   Actor,
@@ -71,14 +71,21 @@ const TYPE_TEXT: Readonly<Record<string, string>> = {
   GROUP_MEMBERSHIP: 'Group membership',
 };
 
+/**
+ * ResourceNotFoundException for an id the request named (`ResourceId` set when it has the
+ * model's ResourceId form), or, with `subject`, for a lookup that named none (no `ResourceId`,
+ * and no attribute value in the message: they may be sensitive).
+ */
 function notFound(
   resourceType: 'USER' | 'GROUP' | 'IDENTITY_STORE' | 'GROUP_MEMBERSHIP',
-  resourceId: string,
+  id: string,
+  subject = id,
 ): VoxgateError {
   return voxError(catalog.IdentityStoreResourceNotFound, {
     resourceType,
     resourceTypeText: TYPE_TEXT[resourceType] ?? resourceType,
-    resourceId,
+    subject,
+    resourceId: subject === id && isResourceId(id) ? id : '',
   });
 }
 
@@ -351,7 +358,8 @@ export class IdentityStore {
   async getMembershipId(storeId: string, groupId: string, userId: string): Promise<string> {
     await this.requireStore(storeId);
     const row = await this.#repo.findMembership(groupId, userId);
-    if (!row || row.storeId !== storeId) throw notFound('GROUP_MEMBERSHIP', `${groupId}/${userId}`);
+    if (!row || row.storeId !== storeId)
+      throw notFound('GROUP_MEMBERSHIP', '', `of user ${userId} in group ${groupId}`);
     return row.membershipId;
   }
 
@@ -428,13 +436,15 @@ export class IdentityStore {
       }
       if (typeof alt.value !== 'string')
         throw invalid(`The AttributeValue for '${alt.path}' must be a string`);
+      if (alt.value === '') throw invalid(`The AttributeValue for '${alt.path}' must not be empty`);
       claim = { kind: path.kind, lookupKey: path.key(alt.value) };
     }
     const row = await this.#repo.findOldestByClaim(storeId, claim.kind, claim.lookupKey);
     if (!row || row.kind !== kind)
       throw notFound(
         kind,
-        alt.kind === 'externalId' ? `${alt.issuer}/${alt.id}` : String(alt.value),
+        '',
+        alt.kind === 'externalId' ? 'with this external id' : `with this ${alt.path}`,
       );
     return row.resourceId;
   }

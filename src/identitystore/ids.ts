@@ -10,3 +10,9 @@ export const newStoreId = (): string => `d-${randomBytes(5).toString('hex')}`;
 export function newResourceId(storeId: string): string {
   return storeId.startsWith('d-') ? `${storeId.slice(2)}-${randomUUID()}` : randomUUID();
 }
+
+const RESOURCE_ID =
+  /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+
+/** Whether `id` has the form of a user, group or membership id (the model's ResourceId). */
+export const isResourceId = (id: string): boolean => RESOURCE_ID.test(id);

@@ -201,6 +201,18 @@ for (const kind of testDatabaseKinds()) {
           ),
           'USER',
         );
+        // A lookup by attribute names no id: no ResourceId, and the value is not echoed.
+        const nobody = uniqueName('nobody');
+        const e = await rejection(getUserId(storeId, unique('userName', nobody)));
+        assert.equal(e.ResourceId, undefined);
+        assert.ok(!e.message.includes(nobody), e.message);
+        assert.equal(e.message, 'User with this userName does not exist');
+        // An empty value is not a lookup that found nothing: it is invalid.
+        for (const path of ['userName', 'emails.value'])
+          assertValidation(
+            await rejection(getUserId(storeId, unique(path, ''))),
+            /must not be empty/,
+          );
         for (const path of ['nickName', 'displayName', 'title']) {
           assertValidation(await rejection(getUserId(storeId, unique(path, 'Caz'))), /./);
         }

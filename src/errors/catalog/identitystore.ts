@@ -82,14 +82,23 @@ export const identityStoreErrors = defineErrors({
   IdentityStoreResourceNotFound: {
     name: 'ResourceNotFoundException',
     status: 404,
-    message: '{resourceTypeText} {resourceId} does not exist',
+    message: '{resourceTypeText} {subject} does not exist',
     params: {
       resourceType: { type: 'str', description: 'One of the ResourceType values.' },
       resourceTypeText: {
         type: 'str',
         description: 'The resource type in words, e.g. "User", "Identity store".',
       },
-      resourceId: { type: 'str', description: 'The id that was not found.' },
+      subject: {
+        type: 'str',
+        description:
+          'The id that was not found, or how it was looked for (e.g. "with this userName"); never an attribute value.',
+      },
+      resourceId: {
+        type: 'str',
+        description:
+          'The id that was asked for when it is one of the model ResourceId form; empty (and the member left out) otherwise.',
+      },
     },
     fields: {
       ResourceType: {
@@ -99,7 +108,8 @@ export const identityStoreErrors = defineErrors({
       },
       ResourceId: {
         source: { param: 'resourceId' },
-        description: 'The id of the resource that was not found.',
+        description:
+          'The id of the resource that was not found, when the request named one in the ResourceId form (user, group and membership ids); absent for lookups by attribute or pair and for `d-` store ids.',
       },
       RequestId: requestId,
     },

@@ -21,7 +21,8 @@ export function sendAwsError(
   };
   for (const [name, field] of Object.entries(def.fields)) {
     const s = field.source;
-    body[name] = 'const' in s ? s.const : 'param' in s ? error.params[s.param] : reply.request.id;
+    const value = 'const' in s ? s.const : 'param' in s ? error.params[s.param] : reply.request.id;
+    if (value !== '') body[name] = value;
   }
   for (const [header, { param }] of Object.entries(def.headers ?? {})) {
     const value = error.params[param];
