@@ -1,40 +1,66 @@
 #!/usr/bin/env node
 /**
  * `voxgate`: the server and its operator tools, one executable.
+ *
+ * Only the command that is run is loaded: `voxgate admin credentials` does not pay for the
+ * server, the engines or the trainers (start-up is most of an admin command's time). The other
+ * commands are registered by name and summary only, so `voxgate --help` still lists them all.
  */
 import { Command, CommanderError } from 'commander';
 import { isVoxgateError } from '../errors/index.js';
-import { registerAdminClients } from './admin-clients-command.js';
-import { registerAdminCredentials } from './admin-credentials-command.js';
-import { registerAdminIdentityStore } from './admin-identitystore-command.js';
-import { registerAdminBlobs } from './admin-blobs-command.js';
-import { registerAdminFraudsters } from './admin-fraudsters-command.js';
-import { registerAdminKeys } from './admin-keys-command.js';
-import { registerAdminTokens } from './admin-tokens-command.js';
-import { registerAudioInspect } from './audio-inspect-command.js';
-import { registerEval } from './eval-command.js';
-import { registerServe } from './serve-command.js';
-import { registerSpeakerCommands } from './speaker-commands.js';
+
+type Registrar = (program: Command) => void;
+
+interface TopCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** The registrars that add this command, with its options and subcommands, to the program. */
+  readonly load: () => Promise<readonly Registrar[]>;
+}
+
+const speakerCommands = async (): Promise<Registrar> =>
+  (await import('./speaker-commands.js')).registerSpeakerCommands;
+
+const COMMANDS: readonly TopCommand[] = [
+  {
+    name: 'serve',
+    summary: 'run the server with embedded defaults (SQLite in the data directory)',
+    load: async () => [(await import('./serve-command.js')).registerServe],
+  },
+  {
+    name: 'eval',
+    summary: 'measure the speech and speaker engines on a Kaldi-style corpus',
+    load: async () => [(await import('./eval-command.js')).registerEval, await speakerCommands()],
+  },
+  {
+    name: 'train',
+    summary: 'train the models that ship in models/',
+    load: async () => [await speakerCommands()],
+  },
+  {
+    name: 'audio',
+    summary: 'audio tools',
+    load: async () => [(await import('./audio-inspect-command.js')).registerAudioInspect],
+  },
+  {
+    name: 'admin',
+    summary: 'operator commands on a data directory (work while the server runs)',
+    load: async () => [(await import('./admin-commands.js')).registerAdmin],
+  },
+];
 
 const program = new Command('voxgate')
   .description('Voxgate: self-hosted Identity Store, Voice ID and speech assessment APIs')
   .showHelpAfterError()
   .exitOverride();
 
-registerServe(program);
-registerEval(program);
-registerSpeakerCommands(program);
-registerAudioInspect(program);
-const admin = program
-  .command('admin')
-  .description('operator commands on a data directory (work while the server runs)');
-registerAdminCredentials(admin);
-registerAdminIdentityStore(admin);
-registerAdminKeys(admin);
-registerAdminFraudsters(admin);
-registerAdminBlobs(admin);
-registerAdminClients(admin);
-registerAdminTokens(admin);
+// The command named first on the command line (options before it take no values here).
+const invoked = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+const top = COMMANDS.find((c) => c.name === invoked);
+if (top) for (const register of await top.load()) register(program);
+for (const c of COMMANDS)
+  if (!program.commands.some((existing) => existing.name() === c.name))
+    program.command(c.name).description(c.summary);
 
 try {
   await program.parseAsync(process.argv);

@@ -22,7 +22,7 @@ for (const kind of testDatabaseKinds()) {
   describe(`migration 0008: claims under the new fold (${kind})`, () => {
     test('old keys are re-keyed; a collision keeps the old key', async () => {
       const database = await createTestDatabase(kind);
-      const dialect = connectByUrl(databaseUrlOf(database));
+      const dialect = await connectByUrl(databaseUrlOf(database));
       try {
         const migrator = new Migrator({
           db: dialect.db,
