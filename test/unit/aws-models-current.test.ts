@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkGenerated, javaRegexToJs } from '../../scripts/generate-aws-models.js';
+import { checkGenerated } from '../../scripts/generate-aws-models.js';
+import { javaRegexToJs } from '../../scripts/java-regex.js';
 import * as identitystore from '../../src/protocols/aws-json/generated/identitystore-model.js';
 import * as voiceid from '../../src/protocols/aws-json/generated/voiceid-model.js';
 import type { OperationTable, ShapeTable } from '../../src/protocols/aws-json/shape-table.js';
