@@ -31,7 +31,10 @@ export function withStorageOptions(command: Command): Command {
 }
 
 /** Config from commander's parsed options plus the environment. */
-export function configFromOptions(options: Readonly<Record<string, unknown>>): Config {
+export function configFromOptions(
+  options: Readonly<Record<string, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   const flags: Partial<Record<ConfigKey, string | number>> = {};
   for (const [attribute, value] of Object.entries(options)) {
     const key = ATTRIBUTE_TO_KEY.get(attribute);
@@ -39,7 +42,7 @@ export function configFromOptions(options: Readonly<Record<string, unknown>>): C
   }
   return loadConfig({
     flags,
-    env: process.env,
+    env,
     configFile: typeof options.config === 'string' ? options.config : undefined,
   });
 }

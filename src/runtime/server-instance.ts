@@ -29,6 +29,12 @@ export interface InstanceLogger {
  */
 export type OrphanSweep = () => Promise<number>;
 
+/**
+ * The instances this process runs (several when apps are built in-process, as tests do): an
+ * instance with this process's pid is dead unless it is one of these.
+ */
+const LIVE_HERE = new Set<string>();
+
 /** `vxi_` + 16 hex digits: one server process. */
 export const newInstanceId = (): string => `vxi_${randomBytes(8).toString('hex')}`;
 
@@ -46,7 +52,8 @@ function processRunning(pid: number): boolean {
  * This server process in the registry of running servers (one row with a heartbeat), and the
  * sweep that finds dead ones and releases what they held. A server is dead when its heartbeat
  * is older than `staleMs`, or, on this same host, at once: when its process is not running, or
- * has this process's pid (a restart in a container reuses the pid). So a server killed with
+ * has this process's pid (a restart in a container reuses the pid) without being one of the
+ * instances this process runs. So a server killed with
  * kill -9 and started again gives back its requests' holds as it starts, not 30 minutes later.
  */
 export class ServerInstance {
@@ -88,6 +95,7 @@ export class ServerInstance {
 
   /** Registers (or refreshes) this instance: before it serves its first request. */
   async register(): Promise<void> {
+    if (this.#pid === process.pid) LIVE_HERE.add(this.id);
     await this.#store.upsert(this.#row());
   }
 
@@ -122,6 +130,7 @@ export class ServerInstance {
   async stop(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    LIVE_HERE.delete(this.id);
     await this.#busy;
     await this.#store.remove([this.id]);
     for (const sweep of this.#sweeps) await sweep();
@@ -139,7 +148,9 @@ export class ServerInstance {
   #isDead(r: ServerInstanceRow, now: number): boolean {
     if (r.instanceId === this.id) return false;
     if (r.heartbeatAt < now - this.#staleMs) return true;
-    return r.host === this.#host && (r.pid === this.#pid || !this.#isRunning(r.pid));
+    if (r.host !== this.#host) return false;
+    if (r.pid === process.pid) return !LIVE_HERE.has(r.instanceId);
+    return r.pid === this.#pid || !this.#isRunning(r.pid);
   }
 
   #row(): ServerInstanceRow {

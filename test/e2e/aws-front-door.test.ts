@@ -17,7 +17,7 @@ import {
   voiceIdClient,
   type ClientCredentials,
 } from '../support/aws-clients.js';
-import { ServerProcess } from '../support/server-process.js';
+import { TestApp } from '../support/test-app.js';
 import { signedFetch } from '../support/signed-fetch.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
 
@@ -37,11 +37,11 @@ async function rejection(
 
 for (const kind of testDatabaseKinds()) {
   describe(`AWS JSON front door (${kind})`, () => {
-    let server: ServerProcess;
+    let server: TestApp;
     let creds: ClientCredentials;
 
     before(async () => {
-      server = await ServerProcess.start(kind);
+      server = await TestApp.start(kind);
       const first = await server.credentials();
       assert.equal(first.accessKeys.length, 1, 'first start creates one access key pair');
       creds = first.accessKeys[0]!;

@@ -614,7 +614,9 @@ for (const kind of testDatabaseKinds()) {
 
     before(
       async () => {
-        ctx = await startIdentityStoreServer(kind, ['--identitystore-update-retries', '0']);
+        ctx = await startIdentityStoreServer(kind, ['--identitystore-update-retries', '0'], {
+          process: true,
+        });
         second = await ServerProcess.start(
           kind,
           ['--identitystore-update-retries', '0'],

@@ -1041,8 +1041,10 @@ for (const kind of testDatabaseKinds()) {
 
     before(
       async () => {
-        first = await startVoiceIdServer(kind, MAX_TAGS);
-        second = await startVoiceIdServer(kind, MAX_TAGS, first.server.database);
+        // Two processes: one process runs each SQLite write to completion, so only a second
+        // process makes two writes race.
+        first = await startVoiceIdServer(kind, MAX_TAGS, undefined, { process: true });
+        second = await startVoiceIdServer(kind, MAX_TAGS, first.server.database, { process: true });
         // The second server shares the first's database, hence its credentials.
         clients = [first.client, voiceIdClient(second.server, first.creds)];
       },

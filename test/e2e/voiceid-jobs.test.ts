@@ -1008,7 +1008,7 @@ for (const kind of testDatabaseKinds()) {
       'jobs started just before a SIGKILL are still there after a restart, and the new server ends them',
       { timeout: TEST_TIMEOUT },
       async (t) => {
-        const first = await startVoiceIdServer(kind);
+        const first = await startVoiceIdServer(kind, [], undefined, { process: true });
         let second: VoiceIdServer | undefined;
         try {
           const key = await createKey(first.server, 'restart');

@@ -1,7 +1,8 @@
 /**
- * The wrong-type sweep through a real server, on each storage backend: every member of every
- * operation of both AWS models, each with every value of WRONG_VALUES, in an otherwise valid
- * input that names real resources. No answer is a 5xx, every error answer is a catalogued
+ * The wrong-type sweep through the whole app (in-process, requests injected: the same Fastify
+ * pipeline, SigV4 included, without loopback HTTP), on each storage backend: every member of
+ * every operation of both AWS models, each with every value of WRONG_VALUES, in an otherwise
+ * valid input that names real resources. No answer is a 5xx, every error answer is a catalogued
  * error (its name and its message template), and the server stays up throughout.
  */
 import { after, before, describe, test } from 'node:test';
@@ -11,7 +12,9 @@ import * as voiceIdModel from '../../src/protocols/aws-json/generated/voiceid-mo
 import { allErrors } from '../../src/errors/index.js';
 import type { ClientCredentials } from '../support/aws-clients.js';
 import { sweepCases, type KnownValues, type SweepCase } from '../support/model-sweep.js';
-import { signedFetch } from '../support/signed-fetch.js';
+import type { FastifyInstance } from 'fastify';
+import { signedHeaders } from '../support/signed-fetch.js';
+import { TestApp } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
 import { createStore, createGroup, createUser } from '../support/identitystore-fixtures.js';
 import {
@@ -49,33 +52,37 @@ interface Outcome {
 let sent = 0;
 
 async function send(
-  url: string,
+  app: FastifyInstance,
   creds: ClientCredentials,
   model: typeof identityStoreModel | typeof voiceIdModel,
   c: SweepCase,
 ): Promise<Outcome> {
-  const res = await signedFetch(url, creds, {
+  const { headers, body: payload } = await signedHeaders('localhost:80', creds, {
     target: `${model.SERVICE.targetPrefix}.${c.operation}`,
     contentType: `application/x-amz-json-${model.SERVICE.jsonVersion}`,
     service: model.SERVICE.signingName,
     body: c.body.replaceAll('{n}', String(++sent)),
   });
-  const text = await res.text();
-  if (res.status >= 500) return { status: res.status, problem: text.slice(0, 300) };
-  if (res.status < 300) return { status: res.status };
+  const res = await app.inject({ method: 'POST', url: '/', headers, payload });
+  const text = res.body;
+  if (res.statusCode >= 500) return { status: res.statusCode, problem: text.slice(0, 300) };
+  if (res.statusCode < 300) return { status: res.statusCode };
   const body = JSON.parse(text) as { __type?: string; message?: string };
   const name = body.__type ?? '';
-  if (res.headers.get('x-amzn-errortype') !== name)
-    return { status: res.status, problem: `header and body name differ: ${name}` };
+  if (res.headers['x-amzn-errortype'] !== name)
+    return { status: res.statusCode, problem: `header and body name differ: ${name}` };
   const templates = TEMPLATES.get(name);
-  if (!templates) return { status: res.status, problem: `uncatalogued error ${name}` };
+  if (!templates) return { status: res.statusCode, problem: `uncatalogued error ${name}` };
   if (!templates.some((t) => t.test(body.message ?? '')))
-    return { status: res.status, problem: `${name} with an uncatalogued message: ${body.message}` };
-  return { status: res.status };
+    return {
+      status: res.statusCode,
+      problem: `${name} with an uncatalogued message: ${body.message}`,
+    };
+  return { status: res.statusCode };
 }
 
 async function sweep(
-  url: string,
+  app: FastifyInstance,
   creds: ClientCredentials,
   model: typeof identityStoreModel | typeof voiceIdModel,
   known: KnownValues,
@@ -89,7 +96,7 @@ async function sweep(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < cases.length) {
         const c = cases[next++]!;
-        const outcome = await send(url, creds, model, c);
+        const outcome = await send(app, creds, model, c);
         statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
         if (outcome.problem)
           problems.push(
@@ -101,6 +108,11 @@ async function sweep(
   return { statuses, problems };
 }
 
+const appOf = (v: VoiceIdServer): FastifyInstance => {
+  assert.ok(v.server instanceof TestApp, 'the sweep injects into an in-process app');
+  return v.server.app.server;
+};
+
 for (const kind of testDatabaseKinds()) {
   describe(`wrong-type sweep over both models (${kind})`, { timeout: 600_000 }, () => {
     let v: VoiceIdServer;
@@ -110,7 +122,6 @@ for (const kind of testDatabaseKinds()) {
     after(async () => {
       try {
         assert.equal((await fetch(`${v.server.url}/health`)).status, 200, 'still up');
-        assert.equal(v.server.child.exitCode, null);
       } finally {
         await v.server.stopAndDrop();
       }
@@ -129,7 +140,7 @@ for (const kind of testDatabaseKinds()) {
         }),
       );
       const { statuses, problems } = await sweep(
-        v.server.url,
+        appOf(v),
         v.creds,
         identityStoreModel,
         {
@@ -176,7 +187,7 @@ for (const kind of testDatabaseKinds()) {
       const { Watchlist } = await v.client.send(
         new CreateWatchlistCommand({ DomainId: domain.DomainId, Name: 'sweep-list' }),
       );
-      const { statuses, problems } = await sweep(v.server.url, v.creds, voiceIdModel, {
+      const { statuses, problems } = await sweep(appOf(v), v.creds, voiceIdModel, {
         DomainId: domain.DomainId,
         WatchlistId: Watchlist!.WatchlistId!,
         KmsKeyId: key.KeyId,

@@ -13,21 +13,22 @@ import {
   openStorage,
   type StorageDialect,
 } from '../../src/storage/index.js';
-import { CLI, ServerProcess } from '../support/server-process.js';
+import { CLI } from '../support/server-process.js';
+import { TestApp } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
-import { catalogued, connectionsGone, databaseUrlOf } from './support/accounts-fixtures.js';
+import { catalogued, databaseUrlOf } from './support/accounts-fixtures.js';
 
 const run = promisify(execFile);
 
 for (const kind of testDatabaseKinds()) {
   describe(`speech accounts: admin API and CLI (${kind})`, () => {
-    let server: ServerProcess;
+    let server: TestApp;
     let adminToken: string;
     let dialect: StorageDialect;
     let accounts: SpeechAccounts;
 
     before(async () => {
-      server = await ServerProcess.start(kind);
+      server = await TestApp.start(kind);
       adminToken = (await server.credentials()).adminToken;
       dialect = (await openStorage(databaseUrlOf(server.database))).dialect;
       accounts = new SpeechAccounts(new SpeechAccountsRepository(dialect));
@@ -35,7 +36,6 @@ for (const kind of testDatabaseKinds()) {
     after(async () => {
       await dialect?.db.destroy();
       await server?.stop();
-      if (server?.database.databaseUrl) await connectionsGone(server.database.databaseUrl);
       await server?.database.drop();
     });
 

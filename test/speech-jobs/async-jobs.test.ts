@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FAULT_FILE_ENV } from '../../src/engines/asr/asr-protocol.js';
-import { ServerProcess } from '../support/server-process.js';
+import { TestApp } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
 import {
   Operator,
@@ -35,11 +35,11 @@ const [WE_CALL_IT_BEAR, RACE] = UTTERANCES as [
 
 for (const kind of testDatabaseKinds()) {
   describe(`speech jobs: async scoring (${kind})`, () => {
-    let server: ServerProcess;
+    let server: TestApp;
     let operator: Operator;
 
     before(async () => {
-      server = await ServerProcess.start(kind, ['--asr-workers', '2']);
+      server = await TestApp.start(kind, ['--asr-workers', '2']);
       operator = await Operator.of(server);
     });
     after(async () => {

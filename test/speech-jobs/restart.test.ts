@@ -5,15 +5,14 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { SpeechJobsRepository, openStorage } from '../../src/storage/index.js';
 import { ServerProcess } from '../support/server-process.js';
 import {
   createTestDatabase,
+  databaseUrlOf,
   testDatabaseKinds,
   type TestDatabase,
 } from '../support/test-databases.js';
-import { connectionsGone } from '../speech-accounts/support/accounts-fixtures.js';
 import { Operator, UTTERANCES, ended, submitted } from './support/speech-jobs-fixtures.js';
 
 // One job at a time and a short lease: several jobs are still waiting when the server dies, and
@@ -27,17 +26,12 @@ const ARGS = [
   '1000',
 ];
 
-function databaseUrlOf(database: TestDatabase): string {
-  return database.databaseUrl ?? `sqlite:${path.join(database.dataDir, 'voxgate.db')}`;
-}
-
 for (const kind of testDatabaseKinds()) {
   describe(`speech jobs: restart (${kind})`, () => {
     let database: TestDatabase;
     let server: ServerProcess | undefined;
     after(async () => {
       await server?.stop();
-      if (database?.databaseUrl) await connectionsGone(database.databaseUrl);
       await database?.drop();
     });
 

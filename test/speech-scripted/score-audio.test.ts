@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeAudio, DEFAULT_AUDIO_LIMITS } from '../../src/audio/index.js';
-import { ServerProcess } from '../support/server-process.js';
+import { TestApp } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
 import {
   RECORDINGS,
@@ -47,11 +47,11 @@ function sox(...args: string[]): Uint8Array {
 }
 
 describe('scripted score_audio: scoring real speech', () => {
-  let server: ServerProcess;
+  let server: TestApp;
   let client: SpeechClientFixture;
 
   before(async () => {
-    server = await ServerProcess.start('sqlite', ['--asr-workers', '2']);
+    server = await TestApp.start('sqlite', ['--asr-workers', '2']);
     client = await createSpeechClient(server, { minutes: 30 });
   });
   after(async () => server?.stopAndDrop());
@@ -238,13 +238,13 @@ describe('scripted score_audio: scoring real speech', () => {
 });
 
 describe('scripted score_audio: authentication errors', () => {
-  let server: ServerProcess;
+  let server: TestApp;
   let client: SpeechClientFixture;
   const audio = () => recording('bear');
   const fields = { sentence: RECORDINGS.bear.sentence };
 
   before(async () => {
-    server = await ServerProcess.start('sqlite', ['--asr-workers', '2']);
+    server = await TestApp.start('sqlite', ['--asr-workers', '2']);
     client = await createSpeechClient(server, { minutes: 5 });
   });
   after(async () => server?.stopAndDrop());
@@ -344,7 +344,7 @@ describe('scripted score_audio: authentication errors', () => {
 });
 
 describe('scripted score_audio: request and audio errors', () => {
-  let server: ServerProcess;
+  let server: TestApp;
   let client: SpeechClientFixture;
   let files: Server;
   let filesUrl: string;
@@ -356,7 +356,7 @@ describe('scripted score_audio: request and audio errors', () => {
     });
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
     filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-    server = await ServerProcess.start('sqlite', [
+    server = await TestApp.start('sqlite', [
       '--asr-workers',
       '2',
       '--speech-sync-max-seconds',
@@ -524,10 +524,10 @@ describe('scripted score_audio: request and audio errors', () => {
 
 for (const kind of testDatabaseKinds()) {
   describe(`scripted score_audio: minutes under 100 concurrent requests (${kind})`, () => {
-    let server: ServerProcess;
+    let server: TestApp;
 
     before(async () => {
-      server = await ServerProcess.start(kind, ['--asr-workers', '2']);
+      server = await TestApp.start(kind, ['--asr-workers', '2']);
     });
     after(async () => server?.stopAndDrop());
 

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import type { SpeechClient } from '../../src/speech/accounts/index.js';
 import { ServerProcess } from '../support/server-process.js';
 import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
-import { connectionsGone } from '../speech-accounts/support/accounts-fixtures.js';
 import { CORPUS, StreamClient } from './support/stream-client.js';
 
 /** A client with 3 minutes and two streams open on `server` that hold all of them. */
@@ -64,7 +63,6 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(after.usedMs, 0);
       } finally {
         await server.stop();
-        if (database.databaseUrl) await connectionsGone(database.databaseUrl);
         await database.drop();
       }
     });
@@ -78,7 +76,6 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(after.reservedMs, 0);
         assert.equal(after.usedMs, 0);
       } finally {
-        if (server.database.databaseUrl) await connectionsGone(server.database.databaseUrl);
         await server.database.drop();
       }
     });

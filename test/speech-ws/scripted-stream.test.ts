@@ -7,9 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SpeechClient } from '../../src/speech/accounts/index.js';
-import { ServerProcess } from '../support/server-process.js';
+import { TestApp } from '../support/test-app.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
-import { connectionsGone } from '../speech-accounts/support/accounts-fixtures.js';
 import {
   CORPUS,
   StreamClient,
@@ -42,14 +41,14 @@ const utteranceOf = (message: ServerMessage): Utterance => {
 
 for (const kind of testDatabaseKinds()) {
   describe(`speech WebSocket: scripted streams (${kind})`, () => {
-    let server: ServerProcess;
+    let server: TestApp;
     let adminToken: string;
     let url: string;
     let bear: Float32Array;
     let race: Float32Array;
 
     before(async () => {
-      server = await ServerProcess.start(kind, ['--asr-workers', '2']);
+      server = await TestApp.start(kind, ['--asr-workers', '2']);
       adminToken = (await server.credentials()).adminToken;
       url = `ws://127.0.0.1:${server.port}/api/v2/ws/score_audio`;
       bear = await corpusSamples(CORPUS.weCallItBear.utt);
@@ -57,7 +56,6 @@ for (const kind of testDatabaseKinds()) {
     });
     after(async () => {
       await server?.stop();
-      if (server?.database.databaseUrl) await connectionsGone(server.database.databaseUrl);
       await server?.database.drop();
     });
 

@@ -10,8 +10,7 @@ import { Migrator } from 'kysely';
 import { connectByUrl } from '../../src/storage/open-storage.js';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { userNameLookup } from '../../src/identitystore/claims.js';
-import { createTestDatabase, testDatabaseKinds } from '../support/test-databases.js';
-import { connectionsGone, databaseUrlOf } from '../speech-accounts/support/accounts-fixtures.js';
+import { createTestDatabase, databaseUrlOf, testDatabaseKinds } from '../support/test-databases.js';
 
 const oldKey = (prefix: string, v: string) =>
   createHash('sha256')
@@ -82,7 +81,6 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(keys.get('u4'), userNameLookup('plain'));
       } finally {
         await dialect.db.destroy();
-        if (database.databaseUrl) await connectionsGone(database.databaseUrl);
         await database.drop();
       }
     });

@@ -1,13 +1,13 @@
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { VoiceIDClient } from '@aws-sdk/client-voice-id';
-import type { ServerProcess } from './server-process.js';
+import type { TestServer } from './server-process.js';
 
 export interface ClientCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
 }
 
-const common = (server: ServerProcess, credentials: ClientCredentials) => ({
+const common = (server: TestServer, credentials: ClientCredentials) => ({
   endpoint: server.url,
   region: 'us-east-1',
   credentials,
@@ -16,13 +16,13 @@ const common = (server: ServerProcess, credentials: ClientCredentials) => ({
 });
 
 export const identityStoreClient = (
-  server: ServerProcess,
+  server: TestServer,
   credentials: ClientCredentials,
   extra: Record<string, unknown> = {},
 ): IdentitystoreClient => new IdentitystoreClient({ ...common(server, credentials), ...extra });
 
 export const voiceIdClient = (
-  server: ServerProcess,
+  server: TestServer,
   credentials: ClientCredentials,
   extra: Record<string, unknown> = {},
 ): VoiceIDClient => new VoiceIDClient({ ...common(server, credentials), ...extra });

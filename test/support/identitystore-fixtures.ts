@@ -13,7 +13,8 @@ import {
   type IdentitystoreClient,
 } from '@aws-sdk/client-identitystore';
 import { identityStoreClient, type ClientCredentials } from './aws-clients.js';
-import { ServerProcess } from './server-process.js';
+import { ServerProcess, type TestServer } from './server-process.js';
+import { TestApp } from './test-app.js';
 import type { TestDatabaseKind } from './test-databases.js';
 
 /** Generous but finite limits for hooks and tests that talk to a real server. */
@@ -38,17 +39,23 @@ export type IdentityStoreError = IdentitystoreServiceException & {
 };
 
 export interface IdentityStoreServer {
-  readonly server: ServerProcess;
+  readonly server: TestServer;
   readonly creds: ClientCredentials;
   readonly client: IdentitystoreClient;
 }
 
-/** `voxgate serve` on a fresh database of `kind`, its first access key and an SDK client. */
+/**
+ * The app on a fresh database of `kind`, its first access key and an SDK client: in-process,
+ * or a real `voxgate serve` with `{ process: true }` (races between processes, kills).
+ */
 export async function startIdentityStoreServer(
   kind: TestDatabaseKind,
   extraArgs: readonly string[] = [],
+  options: { readonly process?: boolean } = {},
 ): Promise<IdentityStoreServer> {
-  const server = await ServerProcess.start(kind, extraArgs);
+  const server = options.process
+    ? await ServerProcess.start(kind, extraArgs)
+    : await TestApp.start(kind, extraArgs);
   try {
     const creds = (await server.credentials()).accessKeys[0];
     assert.ok(creds, 'the first start creates an access key pair');
@@ -60,7 +67,7 @@ export async function startIdentityStoreServer(
 }
 
 /** `voxgate admin identitystore create --json` against the server's storage. */
-export async function createStore(server: ServerProcess): Promise<string> {
+export async function createStore(server: TestServer): Promise<string> {
   const out = JSON.parse(await server.cli('admin', 'identitystore', 'create', '--json')) as {
     IdentityStoreId?: unknown;
   };
@@ -287,7 +294,7 @@ export function assertQuotaExceeded(e: IdentityStoreError): void {
 export { allPages, assertRecentDate } from './sdk-assertions.js';
 
 /** The server's log lines about the request that answered `e` (for failure messages). */
-export function serverLog(server: ServerProcess, e: IdentityStoreError): string {
+export function serverLog(server: TestServer, e: IdentityStoreError): string {
   const requestId = e.$metadata.requestId;
   if (!requestId) return '';
   return server.stderr

@@ -27,7 +27,36 @@ export interface ServerCredentials {
   }[];
 }
 
-export class ServerProcess {
+/**
+ * What a suite needs of a running Voxgate: ServerProcess (a real `voxgate serve` process) and
+ * TestApp (the same app built in the test's process) both are one.
+ */
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly database: TestDatabase;
+  /** Flags that point a CLI command at this server's storage. */
+  readonly storageArgs: string[];
+  /** Log lines at warn and above. */
+  readonly stderr: string[];
+  cli(...args: string[]): Promise<string>;
+  credentials(): Promise<ServerCredentials>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  stopAndDrop(): Promise<void>;
+}
+
+/** Runs the real `voxgate <args…> <storageArgs…>` CLI process; returns its stdout. */
+export async function voxgateCli(
+  storageArgs: readonly string[],
+  args: readonly string[],
+): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, ...args, ...storageArgs], {
+    env: { ...process.env, VOXGATE_CONFIG: undefined },
+  });
+  return stdout;
+}
+
+export class ServerProcess implements TestServer {
   readonly child: ChildProcess;
   readonly port: number;
   readonly database: TestDatabase;
@@ -110,11 +139,8 @@ export class ServerProcess {
   }
 
   /** Runs `voxgate <args…>` against this server's storage; returns stdout. */
-  async cli(...args: string[]): Promise<string> {
-    const { stdout } = await run(process.execPath, [CLI, ...args, ...this.storageArgs], {
-      env: { ...process.env, VOXGATE_CONFIG: undefined },
-    });
-    return stdout;
+  cli(...args: string[]): Promise<string> {
+    return voxgateCli(this.storageArgs, args);
   }
 
   async credentials(): Promise<ServerCredentials> {

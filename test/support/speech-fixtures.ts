@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServerProcess } from './server-process.js';
+import type { TestServer } from './server-process.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -28,7 +28,7 @@ export interface SpeechClientFixture {
 }
 
 export async function createSpeechClient(
-  server: ServerProcess,
+  server: TestServer,
   options: { minutes?: number; apis?: string; name?: string } = {},
 ): Promise<SpeechClientFixture> {
   const created = JSON.parse(
@@ -50,7 +50,7 @@ export async function createSpeechClient(
 }
 
 export async function createToken(
-  server: ServerProcess,
+  server: TestServer,
   clientId: string,
   ...more: string[]
 ): Promise<string> {
@@ -67,10 +67,7 @@ export interface ClientBalance {
   readonly active: boolean;
 }
 
-export async function clientBalance(
-  server: ServerProcess,
-  clientId: string,
-): Promise<ClientBalance> {
+export async function clientBalance(server: TestServer, clientId: string): Promise<ClientBalance> {
   return JSON.parse(
     await server.cli('admin', 'clients', 'show', clientId, '--json'),
   ) as ClientBalance;
@@ -87,10 +84,7 @@ export interface SpeechAnswer {
   readonly body: Record<string, unknown>;
 }
 
-export async function postScore(
-  server: ServerProcess,
-  request: ScoreRequest,
-): Promise<SpeechAnswer> {
+export async function postScore(server: TestServer, request: ScoreRequest): Promise<SpeechAnswer> {
   const form = new FormData();
   for (const [k, v] of Object.entries(request.fields ?? {})) form.append(k, v);
   if (request.audio)

@@ -2,7 +2,7 @@
  * The storage backends every storage-touching suite runs on (kysely's DIALECTS idea): SQLite
  * always; PostgreSQL when `VOXGATE_TEST_POSTGRES_URL` names a server (`./setup.sh test` sets it
  * when PostgreSQL answers on 127.0.0.1:5432; `.ci/run` always does). Each test gets a database
- * of its own, created here and dropped afterwards.
+ * of its own, created here and dropped afterwards (once the connections to it have closed).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -53,6 +53,17 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
+        // pg's Pool.end() resolves once its clients are told to end, not once their sockets have
+        // closed; dropping WITH FORCE before then kills those connections, and their error, with
+        // no listener left, would be an uncaught exception. Wait (a little) for them to go.
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await c.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (Number(rows[0]?.n) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
@@ -60,4 +71,9 @@ export async function createTestDatabase(kind: TestDatabaseKind): Promise<TestDa
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The storage URL of a test database, as `voxgate serve` would derive it for SQLite. */
+export function databaseUrlOf(database: TestDatabase): string {
+  return database.databaseUrl ?? `sqlite:${path.join(database.dataDir, 'voxgate.db')}`;
 }

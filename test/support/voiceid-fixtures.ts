@@ -14,7 +14,8 @@ import {
   type VoiceIDClient,
 } from '@aws-sdk/client-voice-id';
 import { voiceIdClient, type ClientCredentials } from './aws-clients.js';
-import { ServerProcess } from './server-process.js';
+import { ServerProcess, type TestServer } from './server-process.js';
+import { TestApp } from './test-app.js';
 import type { TestDatabase, TestDatabaseKind } from './test-databases.js';
 
 /** Generous but finite limits for hooks and tests that talk to a real server. */
@@ -39,21 +40,25 @@ export type VoiceIdError = VoiceIDServiceException & {
 };
 
 export interface VoiceIdServer {
-  readonly server: ServerProcess;
+  readonly server: TestServer;
   readonly creds: ClientCredentials;
   readonly client: VoiceIDClient;
 }
 
 /**
- * `voxgate serve` on a fresh database of `kind` (or on `database`, another server's, for a second
- * server on the same storage), its first access key and an SDK client.
+ * The app on a fresh database of `kind` (or on `database`, another server's, for a second server
+ * on the same storage), its first access key and an SDK client. In-process, unless the suite's
+ * subject is the process (`{ process: true }`: a real `voxgate serve` it can kill).
  */
 export async function startVoiceIdServer(
   kind: TestDatabaseKind,
   extraArgs: readonly string[] = [],
   database?: TestDatabase,
+  options: { readonly process?: boolean } = {},
 ): Promise<VoiceIdServer> {
-  const server = await ServerProcess.start(kind, extraArgs, database);
+  const server = options.process
+    ? await ServerProcess.start(kind, extraArgs, database)
+    : await TestApp.start(kind, extraArgs, database);
   try {
     const creds = (await server.credentials()).accessKeys[0];
     assert.ok(creds, 'the first start creates an access key pair');
@@ -72,7 +77,7 @@ export interface TestKey {
 }
 
 /** `voxgate admin keys create --alias alias/<unique> --json` against the server's storage. */
-export async function createKey(server: ServerProcess, aliasPrefix = 'key'): Promise<TestKey> {
+export async function createKey(server: TestServer, aliasPrefix = 'key'): Promise<TestKey> {
   const alias = `alias/${uniqueName(aliasPrefix)}`;
   const out = JSON.parse(
     await server.cli('admin', 'keys', 'create', '--alias', alias, '--json'),
@@ -91,11 +96,11 @@ export async function createKey(server: ServerProcess, aliasPrefix = 'key'): Pro
 
 export const aliasArn = (alias: string): string => `arn:aws:kms:${REGION}:${ACCOUNT}:${alias}`;
 
-export async function disableKey(server: ServerProcess, keyIdOrAlias: string): Promise<void> {
+export async function disableKey(server: TestServer, keyIdOrAlias: string): Promise<void> {
   await server.cli('admin', 'keys', 'disable', keyIdOrAlias);
 }
 
-export async function enableKey(server: ServerProcess, keyIdOrAlias: string): Promise<void> {
+export async function enableKey(server: TestServer, keyIdOrAlias: string): Promise<void> {
   await server.cli('admin', 'keys', 'enable', keyIdOrAlias);
 }
 
@@ -213,7 +218,7 @@ export function tamper(token: string): string {
 }
 
 /** The server's log lines about the request that answered `e` (for failure messages). */
-export function serverLog(server: ServerProcess, e: VoiceIdError): string {
+export function serverLog(server: TestServer, e: VoiceIdError): string {
   const requestId = e.$metadata.requestId;
   if (!requestId) return '';
   return server.stderr

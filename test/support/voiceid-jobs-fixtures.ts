@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-voice-id';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { ServerProcess } from './server-process.js';
+import type { TestServer } from './server-process.js';
 import type { TestDatabase } from './test-databases.js';
 import { allPages, type VoiceIdError } from './voiceid-fixtures.js';
 
@@ -242,7 +242,7 @@ export const manifestUri = (prefix: string): string =>
  * `voxgate admin blobs put <uri> <file> --json` against the server's storage; `content` is
  * written as is (a string or bytes) or as JSON (anything else).
  */
-export async function putBlob(server: ServerProcess, uri: string, content: unknown): Promise<void> {
+export async function putBlob(server: TestServer, uri: string, content: unknown): Promise<void> {
   const bytes =
     typeof content === 'string' || content instanceof Uint8Array
       ? Buffer.from(content)

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-voice-id';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { ServerProcess } from './server-process.js';
+import type { TestServer } from './server-process.js';
 import type { TestDatabase } from './test-databases.js';
 import { uniqueName } from './voiceid-fixtures.js';
 
@@ -47,7 +47,7 @@ export interface TestKey {
 }
 
 /** `voxgate admin keys create --alias alias/<unique> --json`. */
-export async function createKey(server: ServerProcess, prefix = 'key'): Promise<TestKey> {
+export async function createKey(server: TestServer, prefix = 'key'): Promise<TestKey> {
   const alias = `alias/${uniqueName(prefix)}`;
   const out = JSON.parse(
     await server.cli('admin', 'keys', 'create', '--alias', alias, '--json'),
@@ -59,7 +59,7 @@ export async function createKey(server: ServerProcess, prefix = 'key'): Promise<
 }
 
 export async function setKeyEnabled(
-  server: ServerProcess,
+  server: TestServer,
   keyIdOrAlias: string,
   enabled: boolean,
 ): Promise<void> {
@@ -95,7 +95,7 @@ export interface CreatedFraudster {
 
 /** `voxgate admin fraudsters create --domain … [--watchlist …] [--audio …] --json`. */
 export async function createFraudster(
-  server: ServerProcess,
+  server: TestServer,
   domainId: string,
   options: { watchlistId?: string; audio?: readonly string[] } = {},
 ): Promise<CreatedFraudster> {
@@ -111,7 +111,7 @@ export async function createFraudster(
 
 /** `n` fraudsters with `audio` each, at most `parallel` CLI processes at a time. */
 export async function createFraudsters(
-  server: ServerProcess,
+  server: TestServer,
   domainId: string,
   n: number,
   audio: readonly string[],

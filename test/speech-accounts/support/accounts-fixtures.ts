@@ -3,8 +3,6 @@
  * repository and domain objects `voxgate serve` wires, and a clock the test can move.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import pg from 'pg';
 import { SpeechAccounts, type SpeechAccountsOptions } from '../../../src/speech/accounts/index.js';
 import {
   SpeechAccountsRepository,
@@ -14,9 +12,12 @@ import {
 import { isVoxgateError } from '../../../src/errors/index.js';
 import {
   createTestDatabase,
+  databaseUrlOf,
   type TestDatabase,
   type TestDatabaseKind,
 } from '../../support/test-databases.js';
+
+export { databaseUrlOf };
 
 export interface AccountsContext {
   readonly accounts: SpeechAccounts;
@@ -31,10 +32,6 @@ export interface AccountsContext {
     close(): Promise<void>;
   }>;
   close(): Promise<void>;
-}
-
-export function databaseUrlOf(database: TestDatabase): string {
-  return database.databaseUrl ?? `sqlite:${path.join(database.dataDir, 'voxgate.db')}`;
 }
 
 export async function openAccounts(
@@ -71,33 +68,9 @@ export async function openAccounts(
     close: async () => {
       await Promise.allSettled(others.map((o) => o.db.destroy()));
       await dialect.db.destroy();
-      if (database.databaseUrl) await connectionsGone(database.databaseUrl);
       await database.drop();
     },
   };
-}
-
-/**
- * pg's `Pool.end()` resolves once its clients are told to end, not once their sockets have
- * closed; dropping the database (WITH FORCE) before then kills those connections, and their
- * error, with no listener left, would be an uncaught exception. Wait until the server has none.
- */
-export async function connectionsGone(databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: process.env.VOXGATE_TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await admin.query<{ n: string }>(
-        'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
-        [name],
-      );
-      if (Number(rows[0]?.n) === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  } finally {
-    await admin.end();
-  }
 }
 
 /** Asserts `promise` rejects with the catalogued error `name` and returns it. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ScriptedJobView } from '../../../src/speech/scripted/index.js';
 import type { SpeechClient } from '../../../src/speech/accounts/index.js';
 import { repoRoot } from '../../support/shared-dir.js';
-import type { ServerProcess } from '../../support/server-process.js';
+import type { TestServer } from '../../support/server-process.js';
 
 const CORPUS = path.join(repoRoot, 'test', 'fixtures', 'corpus');
 
@@ -30,15 +30,15 @@ export type JobAnswer = ScriptedJobView & { readonly result_link: string };
 
 /** The operator's side, through the admin API (fast: no CLI process per call). */
 export class Operator {
-  readonly #server: ServerProcess;
+  readonly #server: TestServer;
   readonly #adminToken: string;
 
-  private constructor(server: ServerProcess, adminToken: string) {
+  private constructor(server: TestServer, adminToken: string) {
     this.#server = server;
     this.#adminToken = adminToken;
   }
 
-  static async of(server: ServerProcess): Promise<Operator> {
+  static async of(server: TestServer): Promise<Operator> {
     return new Operator(server, (await server.credentials()).adminToken);
   }
 
@@ -88,7 +88,7 @@ export class Operator {
 
 /** POST /api/v2/score_audio with mode=async (and any other fields). */
 export async function submit(
-  server: ServerProcess,
+  server: TestServer,
   token: string,
   utterance: { readonly id: string; readonly sentence: string },
   fields: Readonly<Record<string, string>> = {},
@@ -112,7 +112,7 @@ export async function submit(
 
 /** Submits and asserts the 202. */
 export async function submitted(
-  server: ServerProcess,
+  server: TestServer,
   token: string,
   utterance: { readonly id: string; readonly sentence: string },
   fields: Readonly<Record<string, string>> = {},
@@ -123,7 +123,7 @@ export async function submitted(
 }
 
 export async function getJob(
-  server: ServerProcess,
+  server: TestServer,
   token: string,
   jobId: string,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -135,7 +135,7 @@ export async function getJob(
 
 /** Polls the job until it has ended (succeeded or failed). */
 export async function ended(
-  server: ServerProcess,
+  server: TestServer,
   token: string,
   jobId: string,
   timeoutMs = 20_000,

@@ -1,0 +1,189 @@
+/**
+ * The composition root: everything `voxgate serve` runs, built from one Config — storage,
+ * credentials, keys, the domains, the speech engine, the background workers and every front
+ * door — and closed in order by `server.close()`. `voxgate serve` is createApp + listen +
+ * signals; tests build the same app in-process on port 0.
+ *
+ * ### Examples
+ * ```ts
+ * const { server } = await createApp(loadConfig({ flags: { dataDir }, env: {} }));
+ * await server.listen({ port: 0, host: '127.0.0.1' });
+ * await server.close(); // requests finish, workers stop, engines and storage close
+ * ```
+ */
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { DEFAULT_FETCH_POLICY, DEFAULT_FFMPEG_TIMEOUT_MS } from './audio/index.js';
+import type { Config } from './config/index.js';
+import { ensureFirstStart, type FirstStart } from './credentials/index.js';
+import { LazyAsrEngine, type AsrEngine } from './engines/index.js';
+import { loadPronunciationModel } from './engines/pronunciation/index.js';
+import { identityStoreService } from './protocols/aws-json/identitystore/identitystore-service.js';
+import { voiceIdService } from './protocols/aws-json/voiceid/voiceid-service.js';
+import type { StreamSettings } from './protocols/speech/speech-websocket.js';
+import { openRuntime, type Runtime } from './runtime/open-runtime.js';
+import {
+  ServerInstance,
+  newInstanceId,
+  type ServerInstanceOptions,
+} from './runtime/server-instance.js';
+import { buildServer } from './server.js';
+import { SpeechJobRunner, SpeechJobs } from './speech/jobs/index.js';
+import { ServerInstancesRepository, SpeechJobsRepository } from './storage/index.js';
+
+/** What a caller may put in place of the defaults (tests: a fake engine, short timeouts). */
+export interface AppOverrides {
+  /** Default: JSON lines on stderr (pino) at `config.logLevel`, secrets redacted. */
+  readonly logger?: FastifyBaseLogger;
+  /** Default: the pocketsphinx worker pool, started on first use (or at once: asrPreload). */
+  readonly asr?: AsrEngine;
+  readonly instance?: ServerInstanceOptions;
+  readonly stream?: Partial<StreamSettings>;
+}
+
+export interface VoxgateApp {
+  /** The Fastify app; `close()` closes everything createApp opened, in order. */
+  readonly server: FastifyInstance;
+  /** Storage and the domain services the app runs on. */
+  readonly runtime: Runtime;
+  /** Credentials generated because this is the data directory's first start (to show once). */
+  readonly firstStart: FirstStart;
+}
+
+/** The server's logger: JSON lines on stderr; stdout carries only machine-readable events. */
+export function defaultLogger(config: Config): FastifyBaseLogger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: 'voxgate' },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-amz-security-token"]',
+          '*.secretAccessKey',
+          '*.token',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    pino.destination({ fd: 2, sync: false }),
+  );
+}
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<VoxgateApp> {
+  const logger = overrides.logger ?? defaultLogger(config);
+  const instanceId = newInstanceId();
+  const runtime = await openRuntime(config, logger, { instanceId });
+  try {
+    for (const step of runtime.migrations.applied)
+      logger.info({ migration: step }, 'migration applied');
+    const firstStart = await ensureFirstStart(runtime.adminToken, runtime.accessKeys);
+    // Registered before the first request, so its requests' holds always name a live instance.
+    const instance = new ServerInstance(
+      instanceId,
+      new ServerInstancesRepository(runtime.storage),
+      [() => runtime.speechAccounts.releaseUnheldReservations()],
+      logger,
+      overrides.instance,
+    );
+    await instance.register();
+
+    const lazyAsr =
+      overrides.asr === undefined
+        ? new LazyAsrEngine({
+            workers: config.asrWorkers,
+            deadlineMs: config.asrDeadlineMs,
+            maxQueue: config.asrMaxQueue,
+            logger: { warn: (fields, message) => logger.warn(fields, message) },
+          })
+        : null;
+    const asr: AsrEngine = overrides.asr ?? lazyAsr!;
+    const pronunciationModel = loadPronunciationModel();
+    const speechJobsRepo = new SpeechJobsRepository(runtime.storage);
+    const speechJobRunner = new SpeechJobRunner(
+      {
+        repo: speechJobsRepo,
+        accounts: runtime.speechAccounts,
+        engine: asr,
+        model: pronunciationModel,
+        log: logger,
+      },
+      {
+        concurrency: config.speechJobConcurrency,
+        engineDeadlineMs: config.asrDeadlineMs,
+        leaseMs: config.speechJobLeaseMs,
+        keepAudio: config.speechJobKeepAudio,
+      },
+    );
+    const speechJobs = new SpeechJobs(speechJobsRepo, runtime.speechAccounts, () =>
+      speechJobRunner.kick(),
+    );
+
+    const server = await buildServer({
+      logger,
+      accessKeys: runtime.accessKeys,
+      adminToken: runtime.adminToken,
+      identityStore: runtime.identityStore,
+      speechAccounts: runtime.speechAccounts,
+      awsServices: [
+        identityStoreService(runtime.identityStore),
+        voiceIdService(runtime.voiceId, runtime.voiceIdPeople, runtime.voiceIdJobs),
+      ],
+      speech: {
+        engine: asr,
+        model: pronunciationModel,
+        jobs: speechJobs,
+        limits: {
+          maxAudioBytes: config.speechMaxAudioBytes,
+          maxAudioSeconds: config.speechMaxAudioSeconds,
+          syncMaxSeconds: config.speechSyncMaxSeconds,
+          engineDeadlineMs: config.asrDeadlineMs,
+          ffmpegTimeoutMs: DEFAULT_FFMPEG_TIMEOUT_MS,
+        },
+        fetchPolicy: {
+          ...DEFAULT_FETCH_POLICY,
+          allow: config.speechAudioUrlAllow
+            .split(',')
+            .map((a) => a.trim())
+            .filter((a) => a.length > 0),
+        },
+        ...(overrides.stream && { stream: overrides.stream }),
+      },
+      readiness: [
+        { name: 'storage', check: () => runtime.credentialStore.ping() },
+        // Only once started: a lazily started engine must not be spawned by a health probe.
+        {
+          name: 'speech-engine',
+          check: () => (lazyAsr === null || lazyAsr.started ? asr.ping() : Promise.resolve()),
+        },
+      ],
+      limits: config,
+    });
+
+    // Background work starts once the app is ready (listen or inject), after the sweep that
+    // gives back what a killed previous run of this server held.
+    server.addHook('onReady', async () => {
+      await instance.sweep();
+      instance.start();
+      if (config.asrPreload) lazyAsr?.start();
+      runtime.reencryption.start();
+      runtime.jobRunner.start();
+      speechJobRunner.start();
+    });
+    // Root onClose hooks run after the doors' own (open WebSocket streams settle first).
+    // Jobs in progress finish (or fail) before the engine they use closes, and everything that
+    // writes is done before the registry and storage close.
+    server.addHook('onClose', async () => {
+      await speechJobRunner.stop();
+      await runtime.jobRunner.stop();
+      await runtime.reencryption.stop();
+      await instance.stop();
+      await asr.close();
+      await runtime.close();
+    });
+    return { server, runtime, firstStart };
+  } catch (e) {
+    await runtime.close();
+    throw e;
+  }
+}
