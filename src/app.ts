@@ -28,8 +28,16 @@ import {
   type ServerInstanceOptions,
 } from './runtime/server-instance.js';
 import { buildServer } from './server.js';
-import { SpeechJobRunner, SpeechJobs } from './speech/jobs/index.js';
-import { ServerInstancesRepository, SpeechJobsRepository } from './storage/index.js';
+import { JobQueue } from './jobs/index.js';
+import { SpeechJobHandler, SpeechJobs } from './speech/jobs/index.js';
+import {
+  JobQueueRepository,
+  SPEECH_JOB_KIND,
+  ServerInstancesRepository,
+  SpeechJobsRepository,
+  VOICEID_BATCH_JOB_KIND,
+  VOICEID_REENCRYPT_JOB_KIND,
+} from './storage/index.js';
 
 /** What a caller may put in place of the defaults (tests: a fake engine, short timeouts). */
 export interface AppOverrides {
@@ -73,8 +81,16 @@ export function defaultLogger(config: Config): FastifyBaseLogger {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<VoxgateApp> {
   const logger = overrides.logger ?? defaultLogger(config);
   const instanceId = newInstanceId();
-  const runtime = await openRuntime(config, logger, { instanceId });
+  let queue: JobQueue | undefined;
+  const runtime = await openRuntime(config, logger, {
+    instanceId,
+    wakeJobs: () => queue?.kick(),
+  });
   try {
+    const jobQueue = new JobQueue(new JobQueueRepository(runtime.storage), instanceId, logger, {
+      leaseMs: config.jobLeaseMs,
+    });
+    queue = jobQueue;
     for (const step of runtime.migrations.applied)
       logger.info({ migration: step }, 'migration applied');
     const firstStart = await ensureFirstStart(runtime.adminToken, runtime.accessKeys);
@@ -82,7 +98,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const instance = new ServerInstance(
       instanceId,
       new ServerInstancesRepository(runtime.storage),
-      [() => runtime.speechAccounts.releaseUnheldReservations()],
+      [
+        () => runtime.speechAccounts.releaseUnheldReservations(),
+        () => new JobQueueRepository(runtime.storage).releaseOrphanedLeases(Date.now()),
+      ],
       logger,
       overrides.instance,
     );
@@ -100,23 +119,35 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const asr: AsrEngine = overrides.asr ?? lazyAsr!;
     const pronunciationModel = loadPronunciationModel();
     const speechJobsRepo = new SpeechJobsRepository(runtime.storage);
-    const speechJobRunner = new SpeechJobRunner(
-      {
-        repo: speechJobsRepo,
-        accounts: runtime.speechAccounts,
-        engine: asr,
-        model: pronunciationModel,
-        log: logger,
-      },
+    const retentionMs = config.jobRetentionHours * 3600_000;
+    jobQueue.register(
+      SPEECH_JOB_KIND,
+      new SpeechJobHandler(
+        {
+          repo: speechJobsRepo,
+          accounts: runtime.speechAccounts,
+          engine: asr,
+          model: pronunciationModel,
+          log: logger,
+        },
+        { engineDeadlineMs: config.asrDeadlineMs, keepAudio: config.speechJobKeepAudio },
+      ),
       {
         concurrency: config.speechJobConcurrency,
-        engineDeadlineMs: config.asrDeadlineMs,
-        leaseMs: config.speechJobLeaseMs,
-        keepAudio: config.speechJobKeepAudio,
+        retentionMs,
+        onPurge: (ids) => speechJobsRepo.delete(ids),
       },
     );
+    jobQueue.register(VOICEID_BATCH_JOB_KIND, runtime.voiceIdJobHandlers.batch, {
+      concurrency: 1,
+      retentionMs,
+    });
+    jobQueue.register(VOICEID_REENCRYPT_JOB_KIND, runtime.voiceIdJobHandlers.reencrypt, {
+      concurrency: 1,
+      retentionMs,
+    });
     const speechJobs = new SpeechJobs(speechJobsRepo, runtime.speechAccounts, () =>
-      speechJobRunner.kick(),
+      jobQueue.kick(),
     );
 
     const server = await buildServer({
@@ -166,17 +197,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await instance.sweep();
       instance.start();
       if (config.asrPreload) lazyAsr?.start();
-      runtime.reencryption.start();
-      runtime.jobRunner.start();
-      speechJobRunner.start();
+      jobQueue.start();
     });
     // Root onClose hooks run after the doors' own (open WebSocket streams settle first).
     // Jobs in progress finish (or fail) before the engine they use closes, and everything that
     // writes is done before the registry and storage close.
     server.addHook('onClose', async () => {
-      await speechJobRunner.stop();
-      await runtime.jobRunner.stop();
-      await runtime.reencryption.stop();
+      await jobQueue.stop();
       await instance.stop();
       await asr.close();
       await runtime.close();

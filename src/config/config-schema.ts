@@ -350,8 +350,27 @@ export const CONFIG_OPTIONS = {
     default: 60_000,
     defaultText: '60000',
     min: 1000,
+    description: 'The older name of jobLeaseMs (its default).',
+  },
+  jobLeaseMs: {
+    type: 'int',
+    flag: '--job-lease-ms <n>',
+    env: 'VOXGATE_JOB_LEASE_MS',
+    default: (p) => Number(p.speechJobLeaseMs),
+    defaultText: 'speechJobLeaseMs (60000)',
+    min: 1000,
     description:
-      'How long a running async job is held by its server without renewal (renewed every third of it): after a crash, its jobs run again once this has passed.',
+      'How long a running job of the job queue (async scoring, Voice ID batch jobs, re-encryption) is held by its server without renewal (renewed every third of it). A server that dies gives up its jobs at once when it or another server on the same host starts again, otherwise once its lease has passed.',
+  },
+  jobRetentionHours: {
+    type: 'int',
+    flag: '--job-retention-hours <n>',
+    env: 'VOXGATE_JOB_RETENTION_HOURS',
+    default: 168,
+    defaultText: '168 (7 days)',
+    min: 1,
+    description:
+      'How long finished jobs are kept: an async scoring job (and its result) is deleted this long after it ended (its result link then answers SpeechJobNotFound); Voice ID jobs stay listed, only their execution records go.',
   },
   speechJobKeepAudio: {
     type: 'bool',
@@ -412,5 +431,7 @@ export interface Config {
   readonly speechAudioUrlAllow: string;
   readonly speechJobConcurrency: number;
   readonly speechJobLeaseMs: number;
+  readonly jobLeaseMs: number;
+  readonly jobRetentionHours: number;
   readonly speechJobKeepAudio: boolean;
 }

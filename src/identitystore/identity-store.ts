@@ -28,7 +28,7 @@ import {
 } from './claims.js';
 import { checkExtensions, groupDocument, userDocument } from './documents.js';
 import { isResourceId, newResourceId, newStoreId } from './ids.js';
-import type { PageTokens } from '../pagination/index.js';
+import { KeysetPager, type PageRequest, type PageTokens } from '../pagination/index.js';
 import type {
   Actor,
   AttributeOperation,
@@ -51,13 +51,6 @@ export interface IdentityStoreOptions {
   readonly maxUsers: number;
   readonly maxGroups: number;
   readonly maxGroupsPerUser: number;
-}
-
-export const DEFAULT_PAGE_SIZE = 100;
-
-export interface PageRequest {
-  readonly maxResults: number | undefined;
-  readonly nextToken: string | undefined;
 }
 
 export type AlternateIdentifier =
@@ -113,14 +106,16 @@ const toClaimRows = (claims: readonly Claim[]) =>
  */
 export class IdentityStore {
   readonly #repo: IdentityStoreRepository;
-  readonly #tokens: PageTokens;
+  readonly #pager: KeysetPager;
   readonly #options: IdentityStoreOptions;
   /** Stores are never deleted, so one that exists can be remembered. */
   readonly #knownStores = new Set<string>();
 
   constructor(repo: IdentityStoreRepository, tokens: PageTokens, options: IdentityStoreOptions) {
     this.#repo = repo;
-    this.#tokens = tokens;
+    this.#pager = new KeysetPager(tokens, () =>
+      invalid('The NextToken is invalid or belongs to another request'),
+    );
     this.#options = options;
   }
 
@@ -560,19 +555,7 @@ export class IdentityStore {
     return e;
   }
 
-  private pageSize(page: PageRequest): number {
-    return page.maxResults ?? DEFAULT_PAGE_SIZE;
-  }
-
-  private openToken(page: PageRequest, scope: string): string | undefined {
-    if (page.nextToken === undefined) return undefined;
-    const after = this.#tokens.open(page.nextToken, scope);
-    if (after === undefined)
-      throw invalid('The NextToken is invalid or belongs to another request');
-    return after;
-  }
-
-  private async listResources<T>(
+  private listResources<T>(
     kind: ResourceKind,
     operation: string,
     storeId: string,
@@ -580,39 +563,31 @@ export class IdentityStore {
     filter: { kind: ClaimKind; lookupKey: string } | undefined,
     map: (row: ResourceRow) => T,
   ): Promise<Page<T>> {
-    const scope = `${operation}|${storeId}|${filter ? `${filter.kind}=${filter.lookupKey}` : ''}`;
-    const after = this.openToken(page, scope);
-    const size = this.pageSize(page);
-    const rows = filter
-      ? (
-          await this.#repo.findByClaim(storeId, filter.kind, filter.lookupKey, after, size + 1)
-        ).filter((r) => r.kind === kind)
-      : await this.#repo.listResources(kind, storeId, after, size + 1);
-    const items = rows.slice(0, size);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(map),
-      nextToken:
-        rows.length > size && last ? this.#tokens.issue(scope, last.resourceId) : undefined,
-    };
+    return this.#pager.page(page, {
+      scope: `${operation}|${storeId}|${filter ? `${filter.kind}=${filter.lookupKey}` : ''}`,
+      fetch: async (after, limit) =>
+        filter
+          ? (
+              await this.#repo.findByClaim(storeId, filter.kind, filter.lookupKey, after, limit)
+            ).filter((r) => r.kind === kind)
+          : this.#repo.listResources(kind, storeId, after, limit),
+      keyOf: (row) => row.resourceId,
+      map,
+    });
   }
 
-  private async listMembershipPage(
+  private listMembershipPage(
     by: 'group_id' | 'user_id',
     scope: string,
     id: string,
     page: PageRequest,
   ): Promise<Page<MembershipRecord>> {
-    const after = this.openToken(page, scope);
-    const size = this.pageSize(page);
-    const rows = await this.#repo.listMemberships(by, id, after, size + 1);
-    const items = rows.slice(0, size);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(toMembership),
-      nextToken:
-        rows.length > size && last ? this.#tokens.issue(scope, last.membershipId) : undefined,
-    };
+    return this.#pager.page(page, {
+      scope,
+      fetch: (after, limit) => this.#repo.listMemberships(by, id, after, limit),
+      keyOf: (row) => row.membershipId,
+      map: toMembership,
+    });
   }
 }
 

@@ -9,9 +9,8 @@
  */
 export {
   IdentityStore,
-  DEFAULT_PAGE_SIZE,
   type IdentityStoreOptions,
-  type PageRequest,
   type AlternateIdentifier,
 } from './identity-store.js';
+export { DEFAULT_PAGE_SIZE, type PageRequest } from '../pagination/index.js';
 export type * from './types.js';

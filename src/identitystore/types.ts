@@ -119,10 +119,7 @@ export interface AttributeOperation {
   readonly value: JsonValue | undefined;
 }
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextToken: string | undefined;
-}
+export type { Page } from '../pagination/index.js';
 
 /** Who is calling and when; recorded as Created/Updated By/At. */
 export interface Actor {

@@ -1,5 +1,6 @@
 /**
- * Background work over durable state.
+ * Background work over durable state: the durable job queue (every kind of background job) and
+ * the polling loop it runs on.
  *
  * ### Examples
  * ```ts
@@ -7,3 +8,13 @@
  * ```
  */
 export { PollingLoop } from './polling-loop.js';
+export {
+  JobQueue,
+  DEFAULT_LEASE_MS,
+  DEFAULT_POLL_MS,
+  DEFAULT_RETENTION_MS,
+  type JobContext,
+  type JobHandler,
+  type JobKindOptions,
+  type JobQueueOptions,
+} from './job-queue.js';

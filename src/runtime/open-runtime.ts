@@ -6,13 +6,14 @@ import { IdentityStore } from '../identitystore/index.js';
 import { KeyService } from '../keys/index.js';
 import { LocalBlobStore, type BlobStore } from '../blobs/index.js';
 import {
-  ReencryptionWorker,
+  ReencryptionHandler,
   VoiceDataVault,
+  VoiceIdBatchJobHandler,
   VoiceIdControlPlane,
-  VoiceIdJobRunner,
   VoiceIdJobs,
   VoiceIdPeople,
 } from '../voiceid/index.js';
+import type { JobHandler } from '../jobs/index.js';
 import { PageTokens } from '../pagination/index.js';
 import { SpeechAccounts } from '../speech/accounts/index.js';
 import { SecretBox, deriveKey, loadMasterKey } from '../secrets/index.js';
@@ -42,11 +43,12 @@ export interface Runtime {
   readonly keys: KeyService;
   readonly voiceId: VoiceIdControlPlane;
   readonly voiceIdPeople: VoiceIdPeople;
-  /** Re-encrypts voice data after key changes; `voxgate serve` starts it. */
-  readonly reencryption: ReencryptionWorker;
   readonly voiceIdJobs: VoiceIdJobs;
-  /** Runs Voice ID batch jobs; `voxgate serve` starts it. */
-  readonly jobRunner: VoiceIdJobRunner;
+  /** The job queue's handlers of the Voice ID kinds (the server registers them). */
+  readonly voiceIdJobHandlers: {
+    readonly batch: JobHandler;
+    readonly reencrypt: JobHandler;
+  };
   readonly blobs: BlobStore;
   /** Speech API clients, end users, session tokens and minutes. */
   readonly speechAccounts: SpeechAccounts;
@@ -67,6 +69,8 @@ export interface RuntimeOptions {
    * holds name it. Admin commands have none.
    */
   readonly instanceId?: string;
+  /** Called when durable work was queued (the server's job queue wakes up). */
+  readonly wakeJobs?: () => void;
 }
 
 export async function openRuntime(
@@ -110,19 +114,9 @@ export async function openRuntime(
   const peopleRepo = new VoiceIdPeopleRepository(opened.dialect);
   const vault = new VoiceDataVault(keys);
   const voiceIdTokens = new PageTokens(deriveKey(masterKey, 'voxgate/voiceid-page-tokens/v1'));
-  const reencryption = new ReencryptionWorker(
-    voiceIdRepo,
-    peopleRepo,
-    vault,
-    {
-      batchSize: config.voiceIdReencryptBatchSize,
-      pauseMs: config.voiceIdReencryptPauseMs,
-      pollMs: 2000,
-    },
-    log,
-  );
+  const wakeJobs = options.wakeJobs ?? (() => undefined);
   const blobs = new LocalBlobStore(config.blobDir);
-  const jobRunner = new VoiceIdJobRunner(new VoiceIdJobsRepository(opened.dialect), blobs, log);
+  const voiceIdJobsRepo = new VoiceIdJobsRepository(opened.dialect);
   const voiceId = new VoiceIdControlPlane(
     voiceIdRepo,
     keys,
@@ -132,7 +126,10 @@ export async function openRuntime(
       accountId: config.awsAccountId,
       maxTagsPerResource: config.voiceIdMaxTags,
     },
-    reencryption,
+    {
+      hasVoiceData: async (domainId) => (await peopleRepo.countVoiceData(domainId)) > 0,
+      kick: wakeJobs,
+    },
   );
   return {
     config,
@@ -156,23 +153,32 @@ export async function openRuntime(
     keys,
     voiceId,
     voiceIdPeople: new VoiceIdPeople(voiceId, voiceIdRepo, peopleRepo, vault, voiceIdTokens),
-    reencryption,
     voiceIdJobs: new VoiceIdJobs(
       voiceId,
       voiceIdRepo,
-      new VoiceIdJobsRepository(opened.dialect),
+      voiceIdJobsRepo,
       keys,
       voiceIdTokens,
-      () => jobRunner.kick(),
+      wakeJobs,
     ),
-    jobRunner,
+    voiceIdJobHandlers: {
+      batch: new VoiceIdBatchJobHandler(voiceIdJobsRepo, blobs, log),
+      reencrypt: new ReencryptionHandler(
+        voiceIdRepo,
+        peopleRepo,
+        vault,
+        {
+          batchSize: config.voiceIdReencryptBatchSize,
+          pauseMs: config.voiceIdReencryptPauseMs,
+        },
+        log,
+      ),
+    },
     blobs,
     speechAccounts: new SpeechAccounts(new SpeechAccountsRepository(opened.dialect), {
       ...(options.instanceId !== undefined && { holderInstance: options.instanceId }),
     }),
     close: async () => {
-      await reencryption.stop();
-      await jobRunner.stop();
       await opened.dialect.db.destroy();
     },
   };

@@ -24,6 +24,9 @@ export {
 export { KmsKeyRepository, AliasTaken, type KmsKeyRow } from './kms-key-repository.js';
 export {
   VoiceIdRepository,
+  VOICEID_REENCRYPT_JOB_KIND,
+  reencryptionJobId,
+  domainOfReencryptionJob,
   ClientTokenTaken,
   DomainGone,
   type DomainRow,
@@ -39,7 +42,10 @@ export {
 export {
   VoiceIdJobsRepository,
   JobClientTokenTaken,
-  type JobRow,
+  VOICEID_BATCH_JOB_KIND,
+  type VoiceIdJobRecord,
+  type VoiceIdJobsStore,
+  type JobOutcome,
   type JobType,
   type JobStatus,
 } from './voiceid-jobs-repository.js';
@@ -60,7 +66,15 @@ export type {
   SpeechUsageTotal,
 } from './speech-accounts-store.js';
 export {
+  JobQueueRepository,
+  type JobQueueStore,
+  type QueueEntry,
+  type QueueState,
+} from './job-queue-repository.js';
+export {
   SpeechJobsRepository,
+  SPEECH_JOB_KIND,
+  MAX_SPEECH_JOB_ATTEMPTS,
   type NewSpeechJob,
   type SpeechJobOutcome,
   type SpeechJobRow,

@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
+import { completeWithin, enqueueWithin } from './job-queue-repository.js';
+
+/** The queue kind of async scoring jobs. */
+export const SPEECH_JOB_KIND = 'speech.scripted';
+/** Claims of one job before it is failed instead of run again (a job that keeps killing its runner). */
+export const MAX_SPEECH_JOB_ATTEMPTS = 3;
 
 /** Table types of migration 0007; only this repository reads them (see `withTables`). */
 interface SpeechJobsTable {
@@ -13,9 +19,6 @@ interface SpeechJobsTable {
   readonly reservation_id: string;
   readonly reserved_ms: number;
   readonly reservation_expires_at: number;
-  readonly attempts: number;
-  readonly lease_owner: string | null;
-  readonly lease_expires_at: number | null;
   readonly result: string | null;
   readonly error: string | null;
   readonly created_at: number;
@@ -47,9 +50,6 @@ export interface SpeechJobRow {
   readonly reservationId: string;
   readonly reservedMs: number;
   readonly reservationExpiresAt: number;
-  readonly attempts: number;
-  readonly leaseOwner: string | null;
-  readonly leaseExpiresAt: number | null;
   /** JSON, when succeeded. */
   readonly result: string | null;
   /** JSON, when failed. */
@@ -58,24 +58,17 @@ export interface SpeechJobRow {
   readonly updatedAt: number;
 }
 
-export type NewSpeechJob = Omit<
-  SpeechJobRow,
-  'status' | 'attempts' | 'leaseOwner' | 'leaseExpiresAt' | 'result' | 'error' | 'updatedAt'
->;
+export type NewSpeechJob = Omit<SpeechJobRow, 'status' | 'result' | 'error' | 'updatedAt'>;
 
 export type SpeechJobOutcome =
   | { readonly status: 'succeeded'; readonly result: string }
   | { readonly status: 'failed'; readonly error: string };
 
 /**
- * Async scoring jobs and their audio.
- *
- * A runner takes a job with one conditional UPDATE — queued, or running under a lease that has
- * expired (its runner crashed or was killed) — that sets itself as the lease owner. PostgreSQL
- * re-checks that WHERE against the latest committed row after waiting for a competing UPDATE's
- * lock (READ COMMITTED) and SQLite has one writer at a time, so exactly one runner wins on both,
- * with no dialect-specific SQL. Renewals and the final write are guarded by the lease owner, so
- * a runner that lost its lease can never overwrite the job's outcome.
+ * Async scoring jobs and their audio. Their execution (claims, leases, attempts) is the job
+ * queue's (`job_queue`): a job and its queue entry are inserted in one transaction, and its
+ * outcome is written in the transaction that ends the entry under the runner's lease, so a
+ * runner that lost its lease can never overwrite the job's outcome.
  */
 export class SpeechJobsRepository {
   readonly #db: Kysely<Database & SpeechJobTables>;
@@ -84,7 +77,7 @@ export class SpeechJobsRepository {
     this.#db = dialect.db.withTables<SpeechJobTables>();
   }
 
-  /** The job and its audio in one transaction: both are durable once this resolves. */
+  /** The job, its audio and its queue entry in one transaction: durable once this resolves. */
   async insert(job: NewSpeechJob, pcm: Uint8Array): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx
@@ -99,9 +92,6 @@ export class SpeechJobsRepository {
           reservation_id: job.reservationId,
           reserved_ms: job.reservedMs,
           reservation_expires_at: job.reservationExpiresAt,
-          attempts: 0,
-          lease_owner: null,
-          lease_expires_at: null,
           result: null,
           error: null,
           created_at: job.createdAt,
@@ -110,7 +100,32 @@ export class SpeechJobsRepository {
         })
         .execute();
       await trx.insertInto('speech_job_audio').values({ job_id: job.jobId, pcm }).execute();
+      await enqueueWithin(trx, {
+        jobId: job.jobId,
+        kind: SPEECH_JOB_KIND,
+        maxAttempts: MAX_SPEECH_JOB_ATTEMPTS,
+        now: job.createdAt,
+      });
     });
+  }
+
+  /** Shown as running from its first claim on (until it ends). */
+  async markRunning(jobId: string, now: number): Promise<void> {
+    await this.#db
+      .updateTable('speech_jobs')
+      .set({ status: 'running', updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'queued')
+      .execute();
+  }
+
+  /** Deletes jobs and their audio (finished jobs past their retention). */
+  async delete(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.#db
+      .deleteFrom('speech_jobs')
+      .where('job_id', 'in', [...jobIds])
+      .execute();
   }
 
   async get(jobId: string): Promise<SpeechJobRow | undefined> {
@@ -120,69 +135,6 @@ export class SpeechJobsRepository {
       .where('job_id', '=', jobId)
       .executeTakeFirst();
     return row && toJob(row);
-  }
-
-  /** Ids of jobs a runner may take at `now`, oldest first: queued, or running with a lapsed lease. */
-  async claimable(now: number, limit: number): Promise<string[]> {
-    const rows = await this.#db
-      .selectFrom('speech_jobs')
-      .select('job_id')
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'queued'),
-          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)]),
-        ]),
-      )
-      .orderBy('created_at')
-      .orderBy('job_id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.job_id);
-  }
-
-  /**
-   * Takes the job for `owner` until `leaseUntil` and counts the attempt; undefined when it is no
-   * longer claimable (another runner took it, or it ended).
-   */
-  async claim(
-    jobId: string,
-    owner: string,
-    now: number,
-    leaseUntil: number,
-  ): Promise<SpeechJobRow | undefined> {
-    const r = await this.#db
-      .updateTable('speech_jobs')
-      .set((eb) => ({
-        status: 'running' as const,
-        lease_owner: owner,
-        lease_expires_at: leaseUntil,
-        attempts: eb('attempts', '+', 1),
-        updated_at: now,
-        version: eb('version', '+', 1),
-      }))
-      .where('job_id', '=', jobId)
-      .where((eb) =>
-        eb.or([
-          eb('status', '=', 'queued'),
-          eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)]),
-        ]),
-      )
-      .executeTakeFirst();
-    if (r.numUpdatedRows === 0n) return undefined;
-    const job = await this.get(jobId);
-    return job?.leaseOwner === owner && job.status === 'running' ? job : undefined;
-  }
-
-  /** Extends the lease; false when `owner` no longer holds the job. */
-  async renew(jobId: string, owner: string, leaseUntil: number): Promise<boolean> {
-    const r = await this.#db
-      .updateTable('speech_jobs')
-      .set({ lease_expires_at: leaseUntil })
-      .where('job_id', '=', jobId)
-      .where('status', '=', 'running')
-      .where('lease_owner', '=', owner)
-      .executeTakeFirst();
-    return r.numUpdatedRows > 0n;
   }
 
   /** 16-bit PCM, or undefined once deleted. */
@@ -196,8 +148,9 @@ export class SpeechJobsRepository {
   }
 
   /**
-   * Records the outcome if `owner` still holds the job, and (unless `keepAudio`) deletes its
-   * audio in the same transaction. False when the lease was lost: the outcome is not written.
+   * Records the outcome and ends the job's queue entry if `owner` still holds it, and (unless
+   * `keepAudio`) deletes its audio, in one transaction. False when the lease was lost: nothing
+   * is written.
    */
   async finish(
     jobId: string,
@@ -207,22 +160,18 @@ export class SpeechJobsRepository {
     keepAudio: boolean,
   ): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
-      const r = await trx
+      if (!(await completeWithin(trx, jobId, owner, now))) return false;
+      await trx
         .updateTable('speech_jobs')
         .set((eb) => ({
           status: outcome.status,
           result: outcome.status === 'succeeded' ? outcome.result : null,
           error: outcome.status === 'failed' ? outcome.error : null,
-          lease_owner: null,
-          lease_expires_at: null,
           updated_at: now,
           version: eb('version', '+', 1),
         }))
         .where('job_id', '=', jobId)
-        .where('status', '=', 'running')
-        .where('lease_owner', '=', owner)
-        .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) return false;
+        .execute();
       if (!keepAudio)
         await trx.deleteFrom('speech_job_audio').where('job_id', '=', jobId).execute();
       return true;
@@ -241,9 +190,6 @@ function toJob(r: SpeechJobsTable): SpeechJobRow {
     reservationId: r.reservation_id,
     reservedMs: Number(r.reserved_ms),
     reservationExpiresAt: Number(r.reservation_expires_at),
-    attempts: Number(r.attempts),
-    leaseOwner: r.lease_owner,
-    leaseExpiresAt: r.lease_expires_at === null ? null : Number(r.lease_expires_at),
     result: r.result,
     error: r.error,
     createdAt: Number(r.created_at),

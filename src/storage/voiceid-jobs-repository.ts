@@ -1,15 +1,70 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VoiceIdJobsTable } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
+import { completeWithin, enqueueWithin } from './job-queue-repository.js';
 
-export type JobRow = Selectable<VoiceIdJobsTable>;
-export type JobType = JobRow['job_type'];
-export type JobStatus = JobRow['status'];
+/** The queue kind of Voice ID batch jobs (speaker enrollment and fraudster registration). */
+export const VOICEID_BATCH_JOB_KIND = 'voiceid.batch';
+const MAX_BATCH_JOB_ATTEMPTS = 3;
+
+export type JobType = 'SPEAKER_ENROLLMENT' | 'FRAUDSTER_REGISTRATION';
+export type JobStatus =
+  'SUBMITTED' | 'IN_PROGRESS' | 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'FAILED';
+export type JobEndStatus = Extract<JobStatus, 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'FAILED'>;
+
+/** A batch job as the Voice ID domain keeps it. */
+export interface VoiceIdJobRecord {
+  readonly jobId: string;
+  readonly domainId: string;
+  readonly type: JobType;
+  /** What the job was started with, JSON (the domain's to read). */
+  readonly spec: string;
+  readonly status: JobStatus;
+  readonly clientToken: string | null;
+  /** Hash of the start request without its ClientToken: a repeated token must repeat it. */
+  readonly fingerprint: string;
+  readonly percentComplete: number;
+  readonly failure: { readonly statusCode: number; readonly message: string } | null;
+  readonly createdAt: number;
+  readonly endedAt: number | null;
+}
+
+export interface JobOutcome {
+  readonly status: JobEndStatus;
+  readonly percentComplete: number;
+  readonly failure?: { readonly statusCode: number; readonly message: string };
+}
+
+/** What the Voice ID jobs domain needs from storage. */
+export interface VoiceIdJobsStore {
+  /** The job and its queue entry, together; `JobClientTokenTaken` when the token is used. */
+  insert(job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>): Promise<void>;
+  get(domainId: string, type: JobType, jobId: string): Promise<VoiceIdJobRecord | undefined>;
+  /** By id alone, for the runner. */
+  byId(jobId: string): Promise<VoiceIdJobRecord | undefined>;
+  findByClientToken(
+    domainId: string,
+    type: JobType,
+    token: string,
+  ): Promise<VoiceIdJobRecord | undefined>;
+  list(
+    domainId: string,
+    type: JobType,
+    status: JobStatus | undefined,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<VoiceIdJobRecord[]>;
+  /** SUBMITTED → IN_PROGRESS (the runner took it). */
+  markInProgress(jobId: string): Promise<void>;
+  setProgress(jobId: string, percent: number): Promise<void>;
+  /** The outcome, with the end of the queue entry under `owner`'s lease; false if lost. */
+  finish(jobId: string, owner: string, outcome: JobOutcome, now: number): Promise<boolean>;
+}
 
 export class JobClientTokenTaken extends Error {}
 
-/** Voice ID batch jobs. Claims and completions are guarded by the status they expect. */
-export class VoiceIdJobsRepository {
+/** Voice ID batch jobs; their execution is the job queue's (`job_queue`, kind voiceid.batch). */
+export class VoiceIdJobsRepository implements VoiceIdJobsStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 
@@ -18,16 +73,39 @@ export class VoiceIdJobsRepository {
     this.#dialect = dialect;
   }
 
-  async insert(row: Omit<JobRow, 'version' | 'percent_complete'>): Promise<void> {
+  async insert(job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>) {
     try {
-      await this.#db.insertInto('voiceid_jobs').values(row).execute();
+      await this.#db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('voiceid_jobs')
+          .values({
+            job_id: job.jobId,
+            domain_id: job.domainId,
+            job_type: job.type,
+            spec: job.spec,
+            status: job.status,
+            client_token: job.clientToken,
+            request_fingerprint: job.fingerprint,
+            failure_status_code: null,
+            failure_message: null,
+            created_at: job.createdAt,
+            ended_at: null,
+          })
+          .execute();
+        await enqueueWithin(trx, {
+          jobId: job.jobId,
+          kind: VOICEID_BATCH_JOB_KIND,
+          maxAttempts: MAX_BATCH_JOB_ATTEMPTS,
+          now: job.createdAt,
+        });
+      });
     } catch (e) {
       if (this.#dialect.isUniqueViolation(e)) throw new JobClientTokenTaken();
       throw e;
     }
   }
 
-  async get(domainId: string, type: JobType, jobId: string): Promise<JobRow | undefined> {
+  async get(domainId: string, type: JobType, jobId: string) {
     const row = await this.#db
       .selectFrom('voiceid_jobs')
       .selectAll()
@@ -35,14 +113,19 @@ export class VoiceIdJobsRepository {
       .where('domain_id', '=', domainId)
       .where('job_type', '=', type)
       .executeTakeFirst();
-    return row && normalise(row);
+    return row && toRecord(row);
   }
 
-  async findByClientToken(
-    domainId: string,
-    type: JobType,
-    token: string,
-  ): Promise<JobRow | undefined> {
+  async byId(jobId: string) {
+    const row = await this.#db
+      .selectFrom('voiceid_jobs')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async findByClientToken(domainId: string, type: JobType, token: string) {
     const row = await this.#db
       .selectFrom('voiceid_jobs')
       .selectAll()
@@ -50,7 +133,7 @@ export class VoiceIdJobsRepository {
       .where('job_type', '=', type)
       .where('client_token', '=', token)
       .executeTakeFirst();
-    return row && normalise(row);
+    return row && toRecord(row);
   }
 
   async list(
@@ -59,7 +142,7 @@ export class VoiceIdJobsRepository {
     status: JobStatus | undefined,
     afterId: string | undefined,
     limit: number,
-  ): Promise<JobRow[]> {
+  ) {
     let q = this.#db
       .selectFrom('voiceid_jobs')
       .selectAll()
@@ -67,64 +150,63 @@ export class VoiceIdJobsRepository {
       .where('job_type', '=', type);
     if (status !== undefined) q = q.where('status', '=', status);
     if (afterId !== undefined) q = q.where('job_id', '>', afterId);
-    return (await q.orderBy('job_id').limit(limit).execute()).map(normalise);
+    return (await q.orderBy('job_id').limit(limit).execute()).map(toRecord);
   }
 
-  /** Jobs submitted or interrupted mid-run (a restart resumes them), oldest first. */
-  async unfinished(limit: number): Promise<JobRow[]> {
-    return (
-      await this.#db
-        .selectFrom('voiceid_jobs')
-        .selectAll()
-        .where('status', 'in', ['SUBMITTED', 'IN_PROGRESS'])
-        .orderBy('created_at')
-        .limit(limit)
-        .execute()
-    ).map(normalise);
-  }
-
-  /** SUBMITTED → IN_PROGRESS; false when another runner claimed it first. */
-  async claim(jobId: string): Promise<boolean> {
-    const r = await this.#db
+  async markInProgress(jobId: string): Promise<void> {
+    await this.#db
       .updateTable('voiceid_jobs')
       .set((eb) => ({ status: 'IN_PROGRESS' as const, version: eb('version', '+', 1) }))
       .where('job_id', '=', jobId)
       .where('status', '=', 'SUBMITTED')
-      .executeTakeFirst();
-    return r.numUpdatedRows > 0n;
+      .execute();
   }
 
-  async finish(
-    jobId: string,
-    outcome: {
-      status: 'COMPLETED' | 'COMPLETED_WITH_ERRORS' | 'FAILED';
-      percentComplete: number;
-      failure?: { statusCode: number; message: string };
-    },
-  ): Promise<void> {
+  async setProgress(jobId: string, percent: number): Promise<void> {
     await this.#db
       .updateTable('voiceid_jobs')
-      .set((eb) => ({
-        status: outcome.status,
-        percent_complete: outcome.percentComplete,
-        failure_status_code: outcome.failure?.statusCode ?? null,
-        failure_message: outcome.failure?.message ?? null,
-        ended_at: Date.now(),
-        version: eb('version', '+', 1),
-      }))
+      .set({ percent_complete: percent })
       .where('job_id', '=', jobId)
       .where('status', 'in', ['SUBMITTED', 'IN_PROGRESS'])
       .execute();
   }
+
+  async finish(jobId: string, owner: string, outcome: JobOutcome, now: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      if (!(await completeWithin(trx, jobId, owner, now))) return false;
+      await trx
+        .updateTable('voiceid_jobs')
+        .set((eb) => ({
+          status: outcome.status,
+          percent_complete: outcome.percentComplete,
+          failure_status_code: outcome.failure?.statusCode ?? null,
+          failure_message: outcome.failure?.message ?? null,
+          ended_at: now,
+          version: eb('version', '+', 1),
+        }))
+        .where('job_id', '=', jobId)
+        .where('status', 'in', ['SUBMITTED', 'IN_PROGRESS'])
+        .execute();
+      return true;
+    });
+  }
 }
 
-function normalise(r: JobRow): JobRow {
+function toRecord(r: Selectable<VoiceIdJobsTable>): VoiceIdJobRecord {
   return {
-    ...r,
-    created_at: Number(r.created_at),
-    ended_at: r.ended_at === null ? null : Number(r.ended_at),
-    percent_complete: Number(r.percent_complete),
-    failure_status_code: r.failure_status_code === null ? null : Number(r.failure_status_code),
-    version: Number(r.version),
+    jobId: r.job_id,
+    domainId: r.domain_id,
+    type: r.job_type,
+    spec: r.spec,
+    status: r.status,
+    clientToken: r.client_token,
+    fingerprint: r.request_fingerprint,
+    percentComplete: Number(r.percent_complete),
+    failure:
+      r.failure_status_code === null
+        ? null
+        : { statusCode: Number(r.failure_status_code), message: r.failure_message ?? '' },
+    createdAt: Number(r.created_at),
+    endedAt: r.ended_at === null ? null : Number(r.ended_at),
   };
 }

@@ -1,6 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, VoiceIdDomainsTable, VoiceIdWatchlistsTable } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
+import { completeWithin, enqueueWithin } from './job-queue-repository.js';
+
+/** The queue kind of a domain's re-encryption after its key changed. */
+export const VOICEID_REENCRYPT_JOB_KIND = 'voiceid.reencrypt';
+/** The queue entry of a domain's re-encryption (one per domain, queued again on a new key). */
+export const reencryptionJobId = (domainId: string): string => `reencrypt-${domainId}`;
+/** The domain a re-encryption entry is for. */
+export const domainOfReencryptionJob = (jobId: string): string => jobId.slice('reencrypt-'.length);
 
 export type DomainRow = Selectable<VoiceIdDomainsTable> & {
   /** The state of the domain's current key, joined in. */
@@ -81,7 +89,10 @@ export class VoiceIdRepository {
     }
   }
 
-  /** Full replace if the row still has `expectedVersion`; false when another write won. */
+  /**
+   * Full replace if the row still has `expectedVersion`; false when another write won. With
+   * `startReencryption`, the domain's re-encryption job is queued in the same transaction.
+   */
   async updateDomain(
     domainId: string,
     expectedVersion: number,
@@ -98,48 +109,53 @@ export class VoiceIdRepository {
         | 'updated_at'
       >
     >,
+    startReencryption = false,
   ): Promise<boolean> {
-    const r = await this.#db
-      .updateTable('voiceid_domains')
-      .set({ ...change, version: expectedVersion + 1 })
-      .where('domain_id', '=', domainId)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
-    return r.numUpdatedRows > 0n;
-  }
-
-  /** Domains whose key changed and whose voice data is still being re-wrapped. */
-  async domainsInEncryptionUpdate(): Promise<{ domainId: string; keyRef: string }[]> {
-    const rows = await this.#db
-      .selectFrom('voiceid_domains')
-      .select(['domain_id', 'key_ref'])
-      .where('sse_update_status', '=', 'IN_PROGRESS')
-      .orderBy('domain_id')
-      .execute();
-    return rows.map((r) => ({ domainId: r.domain_id, keyRef: r.key_ref }));
+    return this.#db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('voiceid_domains')
+        .set({ ...change, version: expectedVersion + 1 })
+        .where('domain_id', '=', domainId)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) return false;
+      if (startReencryption)
+        await enqueueWithin(trx, {
+          jobId: reencryptionJobId(domainId),
+          kind: VOICEID_REENCRYPT_JOB_KIND,
+          // Resumable batch by batch: every restart is an attempt, none is a failure.
+          maxAttempts: 1_000_000,
+          now: Date.now(),
+        });
+      return true;
+    });
   }
 
   /**
    * Ends an encryption update, only if it is still the update toward `keyRef` (a newer key
-   * change restarts it instead).
+   * change restarts it instead), with the end of its queue entry under `owner`'s lease.
    */
   async finishEncryptionUpdate(
     domainId: string,
     keyRef: string,
     status: 'COMPLETED' | 'FAILED',
     message: string | null,
+    owner: string,
   ): Promise<void> {
-    await this.#db
-      .updateTable('voiceid_domains')
-      .set((eb) => ({
-        sse_update_status: status,
-        sse_message: message,
-        version: eb('version', '+', 1),
-      }))
-      .where('domain_id', '=', domainId)
-      .where('key_ref', '=', keyRef)
-      .where('sse_update_status', '=', 'IN_PROGRESS')
-      .execute();
+    await this.#db.transaction().execute(async (trx) => {
+      if (!(await completeWithin(trx, reencryptionJobId(domainId), owner, Date.now()))) return;
+      await trx
+        .updateTable('voiceid_domains')
+        .set((eb) => ({
+          sse_update_status: status,
+          sse_message: message,
+          version: eb('version', '+', 1),
+        }))
+        .where('domain_id', '=', domainId)
+        .where('key_ref', '=', keyRef)
+        .where('sse_update_status', '=', 'IN_PROGRESS')
+        .execute();
+    });
   }
 
   async deleteDomain(domainId: string): Promise<boolean> {

@@ -24,7 +24,7 @@ export {
   type SpeakerStatus,
 } from './voice-id-people.js';
 export { VoiceDataVault } from './voice-data-vault.js';
-export { ReencryptionWorker, type ReencryptionOptions } from './reencryption-worker.js';
+export { ReencryptionHandler, type ReencryptionOptions } from './reencryption-handler.js';
 export type { EncryptionUpdates, PageRequest } from './voice-id-control-plane.js';
 export {
   VoiceIdJobs,
@@ -35,4 +35,4 @@ export {
   type JobStatus,
   type JobType,
 } from './voice-id-jobs.js';
-export { VoiceIdJobRunner, NO_SPEAKER_ENGINE_STATUS } from './voice-id-job-runner.js';
+export { VoiceIdBatchJobHandler, NO_SPEAKER_ENGINE_STATUS } from './voice-id-batch-job-handler.js';

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { catalog, voxError, type VoxgateError } from '../errors/index.js';
 import type { KeyService } from '../keys/index.js';
-import type { PageTokens } from '../pagination/index.js';
+import { KeysetPager, type Page, type PageRequest, type PageTokens } from '../pagination/index.js';
+
+export type { PageRequest };
 import {
   ClientTokenTaken,
   DomainGone,
@@ -37,7 +39,7 @@ export interface DomainView {
 /** What the control plane needs from the re-encryption machinery. */
 export interface EncryptionUpdates {
   hasVoiceData(domainId: string): Promise<boolean>;
-  /** Wakes the re-encryption worker. */
+  /** Wakes the job queue (a re-encryption was queued). */
   kick(): void;
 }
 
@@ -54,11 +56,6 @@ export interface WatchlistView {
 export interface Tag {
   readonly key: string;
   readonly value: string;
-}
-
-export interface PageRequest {
-  readonly maxResults: number | undefined;
-  readonly nextToken: string | undefined;
 }
 
 export interface VoiceIdOptions {
@@ -98,7 +95,7 @@ const fingerprint = (value: unknown): string =>
 export class VoiceIdControlPlane {
   readonly #repo: VoiceIdRepository;
   readonly #keys: KeyService;
-  readonly #tokens: PageTokens;
+  readonly #pager: KeysetPager;
   readonly #options: VoiceIdOptions;
   readonly #encryption: EncryptionUpdates;
 
@@ -111,7 +108,9 @@ export class VoiceIdControlPlane {
   ) {
     this.#repo = repo;
     this.#keys = keys;
-    this.#tokens = tokens;
+    this.#pager = new KeysetPager(tokens, () =>
+      invalid('The NextToken is invalid or belongs to another request'),
+    );
     this.#options = options;
     this.#encryption = encryption;
   }
@@ -198,15 +197,16 @@ export class VoiceIdControlPlane {
     if (keyChanged && row.sse_update_status === 'IN_PROGRESS')
       throw voxError(catalog.VoiceIdConflictEncryptionLocked);
     const retry = !keyChanged && row.sse_update_status === 'FAILED';
-    let sse = {};
-    if (keyChanged || retry) {
-      const pending = await this.#encryption.hasVoiceData(domainId);
-      sse = {
-        sse_update_status: pending ? ('IN_PROGRESS' as const) : ('COMPLETED' as const),
-        sse_old_kms_key_id: keyChanged ? row.kms_key_id : row.sse_old_kms_key_id,
-        sse_message: null,
-      };
-    }
+    // A key change (or a retry after FAILED) re-encrypts the voice data there is, if any.
+    const reencrypt = (keyChanged || retry) && (await this.#encryption.hasVoiceData(domainId));
+    const sse =
+      keyChanged || retry
+        ? {
+            sse_update_status: reencrypt ? ('IN_PROGRESS' as const) : ('COMPLETED' as const),
+            sse_old_kms_key_id: keyChanged ? row.kms_key_id : row.sse_old_kms_key_id,
+            sse_message: null,
+          }
+        : {};
     const change = {
       name: input.name,
       description: input.description ?? null,
@@ -215,9 +215,9 @@ export class VoiceIdControlPlane {
       updated_at: Date.now(),
       ...sse,
     };
-    const updated = await this.#repo.updateDomain(domainId, row.version, change);
+    const updated = await this.#repo.updateDomain(domainId, row.version, change, reencrypt);
     if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
-    if (keyChanged || retry) this.#encryption.kick();
+    if (reencrypt) this.#encryption.kick();
     // Answer with what this call wrote: a later writer may already have replaced it.
     return this.view({ ...row, ...change, version: row.version + 1, key_state: 'Enabled' });
   }
@@ -226,19 +226,14 @@ export class VoiceIdControlPlane {
     if (!(await this.#repo.deleteDomain(domainId))) throw notFound('DOMAIN', domainId);
   }
 
-  async listDomains(
-    page: PageRequest,
-  ): Promise<{ items: DomainView[]; nextToken: string | undefined }> {
-    const scope = 'ListDomains';
-    const size = page.maxResults ?? 10;
-    const after = this.openToken(page, scope);
-    const rows = await this.#repo.listDomains(after, size + 1);
-    return this.page(
-      rows.slice(0, size).map((r) => this.view(r)),
-      rows.length > size,
-      scope,
-      (d) => d.domainId,
-    );
+  async listDomains(page: PageRequest): Promise<Page<DomainView>> {
+    return this.#pager.page(page, {
+      scope: 'ListDomains',
+      defaultSize: 10,
+      fetch: (after, limit) => this.#repo.listDomains(after, limit),
+      keyOf: (r) => r.domain_id,
+      map: (r) => this.view(r),
+    });
   }
 
   /** The domain if it is ACTIVE; the guard of every domain-scoped operation. */
@@ -318,21 +313,14 @@ export class VoiceIdControlPlane {
     if (outcome === 'missing') throw notFound('WATCHLIST', watchlistId);
   }
 
-  async listWatchlists(
-    domainId: string,
-    page: PageRequest,
-  ): Promise<{ items: WatchlistView[]; nextToken: string | undefined }> {
+  async listWatchlists(domainId: string, page: PageRequest): Promise<Page<WatchlistView>> {
     await this.requireActiveDomain(domainId);
-    const scope = `ListWatchlists|${domainId}`;
-    const size = page.maxResults ?? 100;
-    const after = this.openToken(page, scope);
-    const rows = await this.#repo.listWatchlists(domainId, after, size + 1);
-    return this.page(
-      rows.slice(0, size).map(watchlistView),
-      rows.length > size,
-      scope,
-      (w) => w.watchlistId,
-    );
+    return this.#pager.page(page, {
+      scope: `ListWatchlists|${domainId}`,
+      fetch: (after, limit) => this.#repo.listWatchlists(domainId, after, limit),
+      keyOf: (w) => w.watchlist_id,
+      map: watchlistView,
+    });
   }
 
   // ---- tags
@@ -412,22 +400,6 @@ export class VoiceIdControlPlane {
     if (existing.request_fingerprint !== print)
       throw invalid(`The ClientToken '${token}' was already used with different parameters`);
     return watchlistView(existing);
-  }
-
-  private openToken(page: PageRequest, scope: string): string | undefined {
-    if (page.nextToken === undefined) return undefined;
-    const after = this.#tokens.open(page.nextToken, scope);
-    if (after === undefined)
-      throw invalid('The NextToken is invalid or belongs to another request');
-    return after;
-  }
-
-  private page<T>(items: T[], more: boolean, scope: string, idOf: (item: T) => string) {
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextToken: more && last !== undefined ? this.#tokens.issue(scope, idOf(last)) : undefined,
-    };
   }
 
   private view(row: DomainRow): DomainView {

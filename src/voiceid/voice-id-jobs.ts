@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { parseS3Uri, type BlobStore } from '../blobs/index.js';
 import { catalog, voxError } from '../errors/index.js';
 import type { KeyService } from '../keys/index.js';
-import type { PageTokens } from '../pagination/index.js';
+import { KeysetPager, type Page, type PageTokens } from '../pagination/index.js';
 import {
   JobClientTokenTaken,
-  type JobRow,
   type JobStatus,
   type JobType,
-  type VoiceIdJobsRepository,
+  type VoiceIdJobRecord,
+  type VoiceIdJobsStore,
   type VoiceIdRepository,
 } from '../storage/index.js';
 import { newUniqueId } from './ids.js';
@@ -78,39 +78,37 @@ export interface StartJobInput {
 
 const invalid = (detail: string) => voxError(catalog.VoiceIdValidation, { detail });
 
-function view(row: JobRow): JobView {
+function view(job: VoiceIdJobRecord): JobView {
   return {
-    jobId: row.job_id,
-    domainId: row.domain_id,
-    type: row.job_type,
-    status: row.status,
-    spec: JSON.parse(row.spec) as JobSpec,
-    createdAt: new Date(row.created_at),
-    endedAt: row.ended_at === null ? undefined : new Date(row.ended_at),
-    percentComplete: row.percent_complete,
-    failure:
-      row.failure_status_code === null
-        ? undefined
-        : { statusCode: row.failure_status_code, message: row.failure_message ?? '' },
+    jobId: job.jobId,
+    domainId: job.domainId,
+    type: job.type,
+    status: job.status,
+    spec: JSON.parse(job.spec) as JobSpec,
+    createdAt: new Date(job.createdAt),
+    endedAt: job.endedAt === null ? undefined : new Date(job.endedAt),
+    percentComplete: job.percentComplete,
+    failure: job.failure ?? undefined,
   };
 }
 
 /**
- * Speaker enrollment and fraudster registration jobs: validated and recorded durably at start
- * (idempotent on ClientToken), run by `VoiceIdJobRunner`.
+ * Speaker enrollment and fraudster registration jobs: validated and recorded durably at start,
+ * with their queue entry (idempotent on ClientToken), run by the job queue's
+ * `VoiceIdBatchJobHandler`.
  */
 export class VoiceIdJobs {
   readonly #domains: VoiceIdControlPlane;
   readonly #watchlists: VoiceIdRepository;
-  readonly #repo: VoiceIdJobsRepository;
+  readonly #repo: VoiceIdJobsStore;
   readonly #keys: KeyService;
-  readonly #tokens: PageTokens;
+  readonly #pager: KeysetPager;
   readonly #kick: () => void;
 
   constructor(
     domains: VoiceIdControlPlane,
     watchlists: VoiceIdRepository,
-    repo: VoiceIdJobsRepository,
+    repo: VoiceIdJobsStore,
     keys: KeyService,
     tokens: PageTokens,
     kick: () => void,
@@ -119,7 +117,11 @@ export class VoiceIdJobs {
     this.#watchlists = watchlists;
     this.#repo = repo;
     this.#keys = keys;
-    this.#tokens = tokens;
+    this.#pager = new KeysetPager(tokens, () =>
+      voxError(catalog.VoiceIdValidation, {
+        detail: 'The NextToken is invalid or belongs to another request',
+      }),
+    );
     this.#kick = kick;
   }
 
@@ -136,17 +138,14 @@ export class VoiceIdJobs {
     const jobId = newUniqueId();
     try {
       await this.#repo.insert({
-        job_id: jobId,
-        domain_id: domainId,
-        job_type: type,
+        jobId,
+        domainId,
+        type,
         spec: JSON.stringify(spec),
         status: 'SUBMITTED',
-        client_token: input.clientToken ?? null,
-        request_fingerprint: print,
-        failure_status_code: null,
-        failure_message: null,
-        created_at: Date.now(),
-        ended_at: null,
+        clientToken: input.clientToken ?? null,
+        fingerprint: print,
+        createdAt: Date.now(),
       });
     } catch (e) {
       if (e instanceof JobClientTokenTaken && input.clientToken) {
@@ -173,27 +172,18 @@ export class VoiceIdJobs {
     domainId: string,
     status: JobStatus | undefined,
     page: PageRequest,
-  ): Promise<{ items: JobView[]; nextToken: string | undefined }> {
+  ): Promise<Page<JobView>> {
     await this.#domains.requireActiveDomain(domainId);
-    const scope = `List${type}|${domainId}|${status ?? ''}`;
-    let after: string | undefined;
-    if (page.nextToken !== undefined) {
-      after = this.#tokens.open(page.nextToken, scope);
-      if (after === undefined)
-        throw invalid('The NextToken is invalid or belongs to another request');
-    }
-    const size = page.maxResults ?? 100;
-    const rows = await this.#repo.list(domainId, type, status, after, size + 1);
-    const items = rows.slice(0, size).map(view);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextToken: rows.length > size && last ? this.#tokens.issue(scope, last.jobId) : undefined,
-    };
+    return this.#pager.page(page, {
+      scope: `List${type}|${domainId}|${status ?? ''}`,
+      fetch: (after, limit) => this.#repo.list(domainId, type, status, after, limit),
+      keyOf: (job) => job.jobId,
+      map: view,
+    });
   }
 
-  private same(existing: JobRow, print: string, token: string): JobView {
-    if (existing.request_fingerprint !== print)
+  private same(existing: VoiceIdJobRecord, print: string, token: string): JobView {
+    if (existing.fingerprint !== print)
       throw invalid(`The ClientToken '${token}' was already used with different parameters`);
     return view(existing);
   }

@@ -1,5 +1,5 @@
 import { catalog, voxError } from '../errors/index.js';
-import type { PageTokens } from '../pagination/index.js';
+import { KeysetPager, type Page, type PageTokens } from '../pagination/index.js';
 import {
   WatchlistGone,
   type FraudsterRow,
@@ -56,7 +56,7 @@ export class VoiceIdPeople {
   readonly #watchlists: VoiceIdRepository;
   readonly #repo: VoiceIdPeopleRepository;
   readonly #vault: VoiceDataVault;
-  readonly #tokens: PageTokens;
+  readonly #pager: KeysetPager;
 
   constructor(
     domains: VoiceIdControlPlane,
@@ -69,7 +69,11 @@ export class VoiceIdPeople {
     this.#watchlists = watchlists;
     this.#repo = repo;
     this.#vault = vault;
-    this.#tokens = tokens;
+    this.#pager = new KeysetPager(tokens, () =>
+      voxError(catalog.VoiceIdValidation, {
+        detail: 'The NextToken is invalid or belongs to another request',
+      }),
+    );
   }
 
   // ---- fraudsters
@@ -114,24 +118,15 @@ export class VoiceIdPeople {
     domainId: string,
     watchlistId: string | undefined,
     page: PageRequest,
-  ): Promise<{ items: FraudsterView[]; nextToken: string | undefined }> {
+  ): Promise<Page<FraudsterView>> {
     await this.#domains.requireActiveDomain(domainId);
     if (watchlistId !== undefined) await this.requireWatchlist(domainId, watchlistId);
-    const scope = `ListFraudsters|${domainId}|${watchlistId ?? ''}`;
-    const size = page.maxResults ?? 100;
-    const rows = await this.#repo.listFraudsters(
-      domainId,
-      watchlistId,
-      this.openToken(page, scope),
-      size + 1,
-    );
-    const items = rows.slice(0, size).map(fraudsterView);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextToken:
-        rows.length > size && last ? this.#tokens.issue(scope, last.fraudsterId) : undefined,
-    };
+    return this.#pager.page(page, {
+      scope: `ListFraudsters|${domainId}|${watchlistId ?? ''}`,
+      fetch: (after, limit) => this.#repo.listFraudsters(domainId, watchlistId, after, limit),
+      keyOf: (f) => f.fraudsterId,
+      map: fraudsterView,
+    });
   }
 
   async associateFraudster(
@@ -183,21 +178,14 @@ export class VoiceIdPeople {
       throw notFound('SPEAKER', speakerId);
   }
 
-  async listSpeakers(
-    domainId: string,
-    page: PageRequest,
-  ): Promise<{ items: SpeakerView[]; nextToken: string | undefined }> {
+  async listSpeakers(domainId: string, page: PageRequest): Promise<Page<SpeakerView>> {
     await this.#domains.requireActiveDomain(domainId);
-    const scope = `ListSpeakers|${domainId}`;
-    const size = page.maxResults ?? 100;
-    const rows = await this.#repo.listSpeakers(domainId, this.openToken(page, scope), size + 1);
-    const items = rows.slice(0, size).map(speakerView);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextToken:
-        rows.length > size && last ? this.#tokens.issue(scope, last.generatedSpeakerId) : undefined,
-    };
+    return this.#pager.page(page, {
+      scope: `ListSpeakers|${domainId}`,
+      fetch: (after, limit) => this.#repo.listSpeakers(domainId, after, limit),
+      keyOf: (sp) => sp.generated_id,
+      map: speakerView,
+    });
   }
 
   /**
@@ -245,15 +233,5 @@ export class VoiceIdPeople {
   private async requireWatchlist(domainId: string, watchlistId: string): Promise<void> {
     if (!(await this.#watchlists.getWatchlist(domainId, watchlistId)))
       throw notFound('WATCHLIST', watchlistId);
-  }
-
-  private openToken(page: PageRequest, scope: string): string | undefined {
-    if (page.nextToken === undefined) return undefined;
-    const after = this.#tokens.open(page.nextToken, scope);
-    if (after === undefined)
-      throw voxError(catalog.VoiceIdValidation, {
-        detail: 'The NextToken is invalid or belongs to another request',
-      });
-    return after;
   }
 }

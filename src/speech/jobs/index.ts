@@ -1,18 +1,17 @@
 /**
  * Durable async scoring jobs of the speech API (`POST /api/v2/score_audio` with `mode=async`):
- * `SpeechJobs` is the door's `ScriptedJobs` (submit, get), `SpeechJobRunner` scores the queued
- * jobs in the background. Jobs, their requests and their audio live in the database; they
+ * `SpeechJobs` is the door's `ScriptedJobs` (submit, get), `SpeechJobHandler` scores them when
+ * the job queue runs them. Jobs, their requests and their audio live in the database; they
  * survive restarts and are shared by every node of a PostgreSQL deployment.
  *
  * ### Examples
  * ```ts
  * const repo = new SpeechJobsRepository(runtime.storage);
- * const runner = new SpeechJobRunner(
+ * queue.register(SPEECH_JOB_KIND, new SpeechJobHandler(
  *   { repo, accounts: runtime.speechAccounts, engine, model, log },
- *   { concurrency: 2, engineDeadlineMs: config.asrDeadlineMs },
- * );
- * const jobs = new SpeechJobs(repo, runtime.speechAccounts, () => runner.kick());
- * runner.start();
+ *   { engineDeadlineMs: config.asrDeadlineMs },
+ * ), { concurrency: 2, onPurge: (ids) => repo.delete(ids) });
+ * const jobs = new SpeechJobs(repo, runtime.speechAccounts, () => queue.kick());
  * ```
  */
 export {
@@ -23,11 +22,8 @@ export {
   type SpeechJobsOptions,
 } from './speech-jobs.js';
 export {
-  SpeechJobRunner,
-  DEFAULT_JOB_LEASE_MS,
-  DEFAULT_JOB_POLL_MS,
-  MAX_JOB_ATTEMPTS,
-  type SpeechJobRunnerDeps,
-  type SpeechJobRunnerOptions,
-} from './speech-job-runner.js';
+  SpeechJobHandler,
+  type SpeechJobHandlerDeps,
+  type SpeechJobHandlerOptions,
+} from './speech-job-handler.js';
 export { samplesToPcm16, pcm16ToSamples } from './pcm16.js';

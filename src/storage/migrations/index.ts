@@ -8,6 +8,7 @@ import * as m0006 from './0006-speech-accounts.js';
 import * as m0007 from './0007-speech-jobs.js';
 import * as m0008 from './0008-identity-claims-fold.js';
 import * as m0009 from './0009-server-instances.js';
+import * as m0010 from './0010-job-queue.js';
 
 /** Every migration, in order. Names are fixed forever once released. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-speech-jobs': m0007,
   '0008-identity-claims-fold': m0008,
   '0009-server-instances': m0009,
+  '0010-job-queue': m0010,
 };
