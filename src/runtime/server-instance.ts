@@ -69,7 +69,6 @@ export class ServerInstance {
   readonly #now: () => number;
   readonly #startedAt: number;
   #timer: NodeJS.Timeout | null = null;
-  #beats = 0;
   #busy: Promise<void> = Promise.resolve();
   #beating = false;
 
@@ -114,7 +113,7 @@ export class ServerInstance {
     return { dead: dead.length, released };
   }
 
-  /** Heartbeats every `heartbeatMs`; sweeps every other beat. */
+  /** Heartbeats and sweeps every `heartbeatMs`. */
   start(): void {
     if (this.#timer !== null) return;
     this.#timer = setInterval(() => {
@@ -139,7 +138,7 @@ export class ServerInstance {
   async #beat(): Promise<void> {
     try {
       await this.register();
-      if (++this.#beats % 2 === 0) await this.sweep();
+      await this.sweep();
     } catch (e) {
       this.#log.error({ err: e }, 'server heartbeat failed');
     }

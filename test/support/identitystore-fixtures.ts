@@ -66,9 +66,16 @@ export async function startIdentityStoreServer(
   }
 }
 
-/** `voxgate admin identitystore create --json` against the server's storage. */
+/**
+ * `voxgate admin identitystore create --json` against a server process's storage (through the
+ * app's identity store for an in-process app).
+ */
 export async function createStore(server: TestServer): Promise<string> {
-  const out = JSON.parse(await server.cli('admin', 'identitystore', 'create', '--json')) as {
+  const out = (
+    server instanceof TestApp
+      ? { IdentityStoreId: await server.admin.createIdentityStore() }
+      : JSON.parse(await server.cli('admin', 'identitystore', 'create', '--json'))
+  ) as {
     IdentityStoreId?: unknown;
   };
   assert.equal(typeof out.IdentityStoreId, 'string', 'create --json prints {"IdentityStoreId"}');

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestServer } from './server-process.js';
+import { TestApp } from './test-app.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -31,20 +32,27 @@ export async function createSpeechClient(
   server: TestServer,
   options: { minutes?: number; apis?: string; name?: string } = {},
 ): Promise<SpeechClientFixture> {
-  const created = JSON.parse(
-    await server.cli(
-      'admin',
-      'clients',
-      'create',
-      '--name',
-      options.name ?? 'test client',
-      '--minutes',
-      String(options.minutes ?? 10),
-      '--apis',
-      options.apis ?? 'scripted',
-      '--json',
-    ),
-  ) as { clientId: string };
+  const created =
+    server instanceof TestApp
+      ? await server.admin.speech.createClient({
+          name: options.name ?? 'test client',
+          minutes: options.minutes ?? 10,
+          apis: (options.apis ?? 'scripted').split(','),
+        })
+      : (JSON.parse(
+          await server.cli(
+            'admin',
+            'clients',
+            'create',
+            '--name',
+            options.name ?? 'test client',
+            '--minutes',
+            String(options.minutes ?? 10),
+            '--apis',
+            options.apis ?? 'scripted',
+            '--json',
+          ),
+        ) as { clientId: string });
   const token = await createToken(server, created.clientId);
   return { clientId: created.clientId, token };
 }
@@ -54,6 +62,8 @@ export async function createToken(
   clientId: string,
   ...more: string[]
 ): Promise<string> {
+  if (server instanceof TestApp && more.length === 0)
+    return (await server.admin.speech.createToken(clientId)).token;
   const t = JSON.parse(
     await server.cli('admin', 'tokens', 'create', '--client', clientId, ...more, '--json'),
   ) as { token: string };
@@ -68,6 +78,7 @@ export interface ClientBalance {
 }
 
 export async function clientBalance(server: TestServer, clientId: string): Promise<ClientBalance> {
+  if (server instanceof TestApp) return server.admin.speech.getClient(clientId);
   return JSON.parse(
     await server.cli('admin', 'clients', 'show', clientId, '--json'),
   ) as ClientBalance;

@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createApp, type AppOverrides, type VoxgateApp } from '../../src/app.js';
+import { parseS3Uri } from '../../src/blobs/index.js';
 import { configFromOptions, withAllConfigOptions } from '../../src/cli/common-options.js';
 import { voxgateCli, type ServerCredentials, type TestServer } from './server-process.js';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from './test-databases.js';
@@ -84,6 +85,40 @@ export class TestApp implements TestServer {
   /** Runs `voxgate <args…>` (a real CLI process) against this app's storage; returns stdout. */
   cli(...args: string[]): Promise<string> {
     return voxgateCli(this.storageArgs, args);
+  }
+
+  /**
+   * What the fixtures' admin commands do, through the app's own services: the same answers as
+   * the CLI's `--json` output, without a process per call. The CLI itself has its own suites.
+   */
+  get admin() {
+    const rt = this.app.runtime;
+    return {
+      createIdentityStore: () => rt.identityStore.createStore(new Date()),
+      createKey: async (alias: string) => {
+        const key = await rt.keys.create({ alias });
+        return { KeyId: key.keyId, Arn: key.arn, Alias: key.alias ?? undefined };
+      },
+      setKeyEnabled: async (keyIdOrAlias: string, enabled: boolean) => {
+        const key = await rt.keys.resolve(keyIdOrAlias);
+        if (!key || !(await rt.keys.setEnabled(key.keyId, enabled)))
+          throw new Error(`no key ${keyIdOrAlias}`);
+      },
+      putBlob: async (uri: string, bytes: Uint8Array) => {
+        const parsed = parseS3Uri(uri);
+        if (!parsed) throw new Error(`not an s3:// URI: ${uri}`);
+        await rt.blobs.put(parsed, bytes);
+      },
+      createFraudster: async (
+        domainId: string,
+        watchlistId: string | undefined,
+        audio: readonly Uint8Array[],
+      ) => {
+        const f = await rt.voiceIdPeople.createFraudster(domainId, watchlistId, [...audio]);
+        return { GeneratedFraudsterId: f.fraudsterId, WatchlistIds: f.watchlistIds };
+      },
+      speech: rt.speechAccounts.admin,
+    };
   }
 
   /** The admin token and the access key pairs, as `voxgate admin credentials --json` shows them. */

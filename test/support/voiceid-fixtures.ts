@@ -76,11 +76,16 @@ export interface TestKey {
   readonly Alias: string;
 }
 
-/** `voxgate admin keys create --alias alias/<unique> --json` against the server's storage. */
+/**
+ * A key with a unique alias: `voxgate admin keys create --alias alias/<unique> --json` against a
+ * server process's storage, the same through the app's key service for an in-process app.
+ */
 export async function createKey(server: TestServer, aliasPrefix = 'key'): Promise<TestKey> {
   const alias = `alias/${uniqueName(aliasPrefix)}`;
-  const out = JSON.parse(
-    await server.cli('admin', 'keys', 'create', '--alias', alias, '--json'),
+  const out = (
+    server instanceof TestApp
+      ? await server.admin.createKey(alias)
+      : JSON.parse(await server.cli('admin', 'keys', 'create', '--alias', alias, '--json'))
   ) as {
     KeyId?: unknown;
     Arn?: unknown;
@@ -96,13 +101,21 @@ export async function createKey(server: TestServer, aliasPrefix = 'key'): Promis
 
 export const aliasArn = (alias: string): string => `arn:aws:kms:${REGION}:${ACCOUNT}:${alias}`;
 
-export async function disableKey(server: TestServer, keyIdOrAlias: string): Promise<void> {
-  await server.cli('admin', 'keys', 'disable', keyIdOrAlias);
+/** `voxgate admin keys enable|disable` (through the key service for an in-process app). */
+export async function setKeyEnabled(
+  server: TestServer,
+  keyIdOrAlias: string,
+  enabled: boolean,
+): Promise<void> {
+  if (server instanceof TestApp) await server.admin.setKeyEnabled(keyIdOrAlias, enabled);
+  else await server.cli('admin', 'keys', enabled ? 'enable' : 'disable', keyIdOrAlias);
 }
 
-export async function enableKey(server: TestServer, keyIdOrAlias: string): Promise<void> {
-  await server.cli('admin', 'keys', 'enable', keyIdOrAlias);
-}
+export const disableKey = (server: TestServer, keyIdOrAlias: string): Promise<void> =>
+  setKeyEnabled(server, keyIdOrAlias, false);
+
+export const enableKey = (server: TestServer, keyIdOrAlias: string): Promise<void> =>
+  setKeyEnabled(server, keyIdOrAlias, true);
 
 /** A unique name matching the DomainName / WatchlistName pattern. */
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;

@@ -32,6 +32,7 @@ import {
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { TestServer } from './server-process.js';
+import { TestApp } from './test-app.js';
 import type { TestDatabase } from './test-databases.js';
 import { allPages, type VoiceIdError } from './voiceid-fixtures.js';
 
@@ -247,6 +248,10 @@ export async function putBlob(server: TestServer, uri: string, content: unknown)
     typeof content === 'string' || content instanceof Uint8Array
       ? Buffer.from(content)
       : Buffer.from(JSON.stringify(content));
+  if (server instanceof TestApp) {
+    await server.admin.putBlob(uri, bytes);
+    return;
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'voxgate-blob-'));
   try {
     const file = path.join(dir, 'blob');

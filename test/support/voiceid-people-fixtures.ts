@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -19,10 +19,14 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { TestServer } from './server-process.js';
 import type { TestDatabase } from './test-databases.js';
+import { TestApp } from './test-app.js';
 import { uniqueName } from './voiceid-fixtures.js';
 
 // The server, naming and error helpers are the control-plane suite's.
 export {
+  createKey,
+  setKeyEnabled,
+  type TestKey,
   HOOK_TIMEOUT,
   TEST_TIMEOUT,
   uniqueName,
@@ -39,32 +43,6 @@ export {
 
 /** GeneratedFraudsterId / GeneratedSpeakerId: `id#` + 22 alphanumerics. */
 export const GENERATED_ID_PATTERN = /^id#[a-zA-Z0-9]{22}$/;
-
-export interface TestKey {
-  readonly KeyId: string;
-  readonly Arn: string;
-  readonly Alias: string;
-}
-
-/** `voxgate admin keys create --alias alias/<unique> --json`. */
-export async function createKey(server: TestServer, prefix = 'key'): Promise<TestKey> {
-  const alias = `alias/${uniqueName(prefix)}`;
-  const out = JSON.parse(
-    await server.cli('admin', 'keys', 'create', '--alias', alias, '--json'),
-  ) as Partial<TestKey>;
-  assert.equal(typeof out.KeyId, 'string', 'keys create --json prints KeyId');
-  assert.equal(typeof out.Arn, 'string', 'keys create --json prints Arn');
-  assert.equal(out.Alias, alias);
-  return out as TestKey;
-}
-
-export async function setKeyEnabled(
-  server: TestServer,
-  keyIdOrAlias: string,
-  enabled: boolean,
-): Promise<void> {
-  await server.cli('admin', 'keys', enabled ? 'enable' : 'disable', keyIdOrAlias);
-}
 
 export type TestDomain = Domain & { DomainId: string; defaultWatchlistId: string };
 
@@ -102,7 +80,15 @@ export async function createFraudster(
   const args = ['admin', 'fraudsters', 'create', '--domain', domainId];
   if (options.watchlistId !== undefined) args.push('--watchlist', options.watchlistId);
   if (options.audio && options.audio.length > 0) args.push('--audio', ...options.audio);
-  const out = JSON.parse(await server.cli(...args, '--json')) as Partial<CreatedFraudster>;
+  const out = (
+    server instanceof TestApp
+      ? await server.admin.createFraudster(
+          domainId,
+          options.watchlistId,
+          (options.audio ?? []).map((f) => readFileSync(f)),
+        )
+      : JSON.parse(await server.cli(...args, '--json'))
+  ) as Partial<CreatedFraudster>;
   assert.ok(out.GeneratedFraudsterId, `fraudsters create --json prints GeneratedFraudsterId`);
   assert.match(out.GeneratedFraudsterId, GENERATED_ID_PATTERN);
   assert.ok(Array.isArray(out.WatchlistIds), 'fraudsters create --json prints WatchlistIds');
