@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,11 +21,13 @@ import {
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import autocannon from 'autocannon';
+import { ServerProcess } from '../test/support/server-process.js';
+import { createTestDatabase } from '../test/support/test-databases.js';
+import { describeUserBreakdown, type Stage } from './support/describe-user-breakdown.js';
 
 const runFile = promisify(execFile);
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
-const CLI = path.join(repoRoot, 'bin', 'voxgate.js');
 const BARE_SERVER = path.join(benchDir, 'bare-fastify-server.ts');
 
 const SEED_CONCURRENCY = 32;
@@ -256,30 +258,6 @@ async function startServer(name: string, args: readonly string[]): Promise<Targe
   });
   const port = await waitForListening(name, child, stderr);
   return { url: `http://127.0.0.1:${port}`, hostname: '127.0.0.1', port };
-}
-
-async function voxgateCli(dataDir: string, args: readonly string[]): Promise<string> {
-  const { stdout } = await runFile(process.execPath, [CLI, ...args, '--data-dir', dataDir], {
-    cwd: repoRoot,
-    env: childEnv(),
-  });
-  return stdout;
-}
-
-async function readCredentials(dataDir: string): Promise<Credentials> {
-  const out = JSON.parse(await voxgateCli(dataDir, ['admin', 'credentials', '--json'])) as {
-    accessKeys?: Partial<Credentials>[];
-  };
-  const key = out.accessKeys?.[0];
-  if (!key?.accessKeyId || !key.secretAccessKey) throw new Error('no access key pair in output');
-  return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
-}
-
-async function createIdentityStore(dataDir: string): Promise<string> {
-  const args = ['admin', 'identitystore', 'create', '--json'];
-  const out = JSON.parse(await voxgateCli(dataDir, args)) as { IdentityStoreId?: unknown };
-  if (typeof out.IdentityStoreId !== 'string') throw new Error('no IdentityStoreId in output');
-  return out.IdentityStoreId;
 }
 
 // ---- seeding --------------------------------------------------------------------------------
@@ -645,10 +623,45 @@ function warnings(results: readonly ScenarioResult[]): string[] {
   ]);
 }
 
+/**
+ * The stages with the two totals they sit between: the bare route's time per request (the
+ * framework and HTTP) and DescribeUser's (1 / req/s, one core serving); what is left is the rest.
+ */
+function withRest(stages: readonly Stage[], results: readonly ScenarioResult[]): Stage[] {
+  const perRequest = (name: string) => {
+    const r = results.find((x) => x.scenario === name);
+    return r && r.requestsPerSecond > 0 ? 1e6 / r.requestsPerSecond : NaN;
+  };
+  const whole = perRequest(AIM_SCENARIO);
+  const bare = perRequest('bare Fastify POST /');
+  const rest = whole - bare - stages.reduce((sum, s) => sum + s.microseconds, 0);
+  return [
+    { stage: `${AIM_SCENARIO} through voxgate serve (1 / req/s)`, microseconds: whole },
+    { stage: 'as much as the bare Fastify route takes (framework, HTTP)', microseconds: bare },
+    ...stages,
+    {
+      stage: "the rest: the door's plumbing, GC and running all this under load",
+      microseconds: rest,
+    },
+  ];
+}
+
+function formatBreakdown(stages: readonly Stage[]): string {
+  const width = Math.max(...stages.map((s) => s.stage.length));
+  return [
+    'where a signed DescribeUser goes (µs per request; stages measured in this process):',
+    ...stages.map((s, i) => {
+      const line = `  ${i === 0 ? '' : '  '}${s.stage.padEnd(width)}  ${s.microseconds.toFixed(1).padStart(7)}`;
+      return i === 0 ? `${line}\n  of which:` : line;
+    }),
+  ].join('\n');
+}
+
 function printText(
   options: BenchOptions,
   seed: SeedReport,
   results: readonly ScenarioResult[],
+  breakdown: readonly Stage[],
   env: Environment,
 ): void {
   const goal = aim(results);
@@ -659,6 +672,8 @@ function printText(
     '',
     formatTable(results),
     ...warnings(results),
+    '',
+    formatBreakdown(breakdown),
     '',
     `aim: ${goal.statement}: ${goal.met ? 'met' : 'NOT met'} (${(goal.ratio * 100).toFixed(1)} %)`,
     '',
@@ -676,10 +691,18 @@ function printJson(
   options: BenchOptions,
   seed: SeedReport,
   results: readonly ScenarioResult[],
+  breakdown: readonly Stage[],
   env: Environment,
 ): void {
   const { sample: _sample, ...seeding } = seed;
-  const report = { options, seeding, scenarios: results, aim: aim(results), environment: env };
+  const report = {
+    options,
+    seeding,
+    scenarios: results,
+    aim: aim(results),
+    describeUserMicroseconds: breakdown,
+    environment: env,
+  };
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 }
 
@@ -688,12 +711,16 @@ function printJson(
 async function runBenchmark(options: BenchOptions): Promise<void> {
   // Taken first: the load average then shows what else the machine was doing.
   const env = await environment();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'voxgate-bench-'));
-  cleanup.add(() => rm(dataDir, { recursive: true, force: true }));
-  const serveArgs = ['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
-  const voxgate = await startServer('voxgate serve', [CLI, ...serveArgs]);
-  const credentials = await readCredentials(dataDir);
-  const storeId = await createIdentityStore(dataDir);
+  const database = await createTestDatabase('sqlite');
+  const server = await ServerProcess.start('sqlite', [], database);
+  cleanup.add(() => server.stopAndDrop());
+  const voxgate: Target = { url: server.url, hostname: '127.0.0.1', port: server.port };
+  const credentials = (await server.credentials()).accessKeys[0]!;
+  const storeId = (
+    JSON.parse(await server.cli('admin', 'identitystore', 'create', '--json')) as {
+      IdentityStoreId: string;
+    }
+  ).IdentityStoreId;
   process.stderr.write(`voxgate on ${voxgate.url}, identity store ${storeId}\n`);
 
   const client = new IdentitystoreClient({
@@ -715,8 +742,10 @@ async function runBenchmark(options: BenchOptions): Promise<void> {
     measured.push(await measure(scenario, options));
   }
   const results = withRatios(measured);
-  if (options.json) printJson(options, seed, results, env);
-  else printText(options, seed, results, env);
+  process.stderr.write('measuring the stages of DescribeUser in this process…\n');
+  const breakdown = withRest(await describeUserBreakdown(), results);
+  if (options.json) printJson(options, seed, results, breakdown, env);
+  else printText(options, seed, results, breakdown, env);
   if (results.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
 }
 

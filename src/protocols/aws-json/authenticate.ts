@@ -1,10 +1,10 @@
 import { catalog, voxError, type VoxgateError } from '../../errors/index.js';
-import type { SigV4Result } from './sigv4-verify.js';
+import type { SigV4Result } from './sigv4/index.js';
 
 type Failure = Extract<SigV4Result, { ok: false }>;
 
 /** SigV4 failures as the errors AWS's JSON services answer, by name. */
-export function sigV4Error(result: Failure, expectedService: string): VoxgateError {
+export function sigV4Error(result: Failure): VoxgateError {
   switch (result.failure) {
     case 'missing-authentication':
       return voxError(catalog.MissingAuthenticationToken);
@@ -30,7 +30,7 @@ export function sigV4Error(result: Failure, expectedService: string): VoxgateErr
     case 'content-sha256-mismatch':
       return voxError(catalog.ContentSha256Mismatch);
     case 'wrong-service':
-      return voxError(catalog.WrongCredentialScope, { service: expectedService });
+      return voxError(catalog.WrongCredentialScope, { service: result.expectedService ?? '' });
     case 'signature-mismatch':
       return voxError(catalog.SignatureMismatch);
     default: {
@@ -38,15 +38,4 @@ export function sigV4Error(result: Failure, expectedService: string): VoxgateErr
       return never;
     }
   }
-}
-
-const CREDENTIAL = /Credential=([^/,\s]+)\/[^/]*\/[^/]*\/([^/,\s]+)\//;
-
-/** The access key id and scope service named in an Authorization header, before verification. */
-export function peekCredential(
-  authorization: string | undefined,
-): { accessKeyId: string; service: string } | undefined {
-  if (!authorization) return undefined;
-  const m = CREDENTIAL.exec(authorization);
-  return m ? { accessKeyId: m[1] ?? '', service: m[2] ?? '' } : undefined;
 }

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { catalog, isVoxgateError, voxError, type VoxgateError } from '../../errors/index.js';
 import type { AccessKeys } from '../../credentials/index.js';
 import type { AwsService } from './aws-service.js';
-import { peekCredential, sigV4Error } from './authenticate.js';
+import { sigV4Error } from './authenticate.js';
 import { isClientAbort } from '../http/client-abort.js';
 import { MAX_JSON_DEPTH, jsonNestingExceeds } from '../http/json-depth.js';
 import { compileShapeValidator, type ShapeValidation } from './shape-validator.js';
-import { SigV4Verifier } from './sigv4-verify.js';
+import { SigV4Verifier } from './sigv4/index.js';
 import { sendAwsError as renderAwsError } from './render-aws-error.js';
 
 export interface AwsJsonDoorOptions {
@@ -101,13 +101,7 @@ export async function awsJsonDoor(
 
     // 1. Who is calling. An unknown target is still authenticated first, against the service
     // its credential scope names, so unauthenticated callers learn nothing about operations.
-    const authorization = request.headers.authorization;
-    const peeked = peekCredential(typeof authorization === 'string' ? authorization : undefined);
-    const expectedService =
-      service?.model.SERVICE.signingName ??
-      (peeked && signingNames.has(peeked.service) ? peeked.service : 'identitystore');
-    const secret = peeked ? await options.accessKeys.resolveSecret(peeked.accessKeyId) : undefined;
-    const auth = verifier.verify(
+    const auth = await verifier.verify(
       {
         method: request.method,
         path: request.url.split('?')[0] ?? '/',
@@ -116,13 +110,15 @@ export async function awsJsonDoor(
         body,
       },
       {
-        service: expectedService,
+        service: (scoped) =>
+          service?.model.SERVICE.signingName ??
+          (signingNames.has(scoped) ? scoped : 'identitystore'),
         now: new Date(),
         maxClockSkewSeconds: options.clockSkewSeconds,
-        lookupSecret: (id) => (id === peeked?.accessKeyId ? secret : undefined),
+        lookupSecret: (id) => options.accessKeys.resolveSecret(id),
       },
     );
-    if (!auth.ok) throw sigV4Error(auth, expectedService);
+    if (!auth.ok) throw sigV4Error(auth);
 
     // 2. What is called, and in which framing.
     if (!op)

@@ -1,11 +1,12 @@
 /**
  * Wire members are PascalCase (`Name.GivenName`), domain attributes camelCase (`name.givenName`,
- * the names UpdateUser paths use). Extension contents are documents and pass through verbatim.
+ * the names UpdateUser paths use): validated wire input to domain names, recursively (the
+ * output direction is written out member by member in wire-mapping.ts). Extension contents are
+ * documents and pass through verbatim.
  */
 type Json = unknown;
 
 const EXTENSIONS_WIRE = 'Extensions';
-const EXTENSIONS_DOMAIN = 'extensions';
 
 function mapKeys(value: Json, rename: (key: string) => string, verbatimKey: string): Json {
   if (Array.isArray(value)) return value.map((v) => mapKeys(v, rename, verbatimKey));
@@ -19,7 +20,5 @@ function mapKeys(value: Json, rename: (key: string) => string, verbatimKey: stri
 }
 
 const lowerFirst = (s: string): string => (s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s);
-const upperFirst = (s: string): string => (s.length > 0 ? s[0]!.toUpperCase() + s.slice(1) : s);
 
 export const toDomainKeys = (wire: Json): Json => mapKeys(wire, lowerFirst, EXTENSIONS_WIRE);
-export const toWireKeys = (domain: Json): Json => mapKeys(domain, upperFirst, EXTENSIONS_DOMAIN);

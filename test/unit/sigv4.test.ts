@@ -8,14 +8,13 @@ import {
   SigV4Verifier,
   canonicalQuery,
   canonicalUri,
-  verifySigV4,
-} from '../../src/protocols/aws-json/sigv4-verify.js';
+} from '../../src/protocols/aws-json/sigv4/index.js';
 import type {
   SigV4Failure,
   SigV4Result,
   SignedRequest,
   VerifyOptions,
-} from '../../src/protocols/aws-json/sigv4-verify.js';
+} from '../../src/protocols/aws-json/sigv4/index.js';
 
 const ACCESS_KEY = 'AKIDVOXGATETEST';
 const SECRET = 'vXg/SuperSecretKey+ThatMustNeverLeak0123456789';
@@ -90,7 +89,7 @@ async function sign(p: SignParams = {}): Promise<SignedRequest> {
 
 function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
   return {
-    service: 'identitystore',
+    service: () => 'identitystore',
     now: NOW,
     maxClockSkewSeconds: 300,
     lookupSecret: (id) => (id === ACCESS_KEY ? SECRET : undefined),
@@ -100,8 +99,10 @@ function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
 
 const seenMessages: string[] = [];
 
-function verify(req: SignedRequest, opts: VerifyOptions = options()): SigV4Result {
-  const result = verifySigV4(req, opts);
+const verifier = new SigV4Verifier();
+
+async function verify(req: SignedRequest, opts: VerifyOptions = options()): Promise<SigV4Result> {
+  const result = await verifier.verify(req, opts);
   if (!result.ok) seenMessages.push(result.message);
   return result;
 }
@@ -145,7 +146,7 @@ test('a request signed by the SDK for identitystore verifies', async () => {
   const req = await sign();
   assert.match(authorization(req), /^AWS4-HMAC-SHA256 Credential=AKIDVOXGATETEST\/20261123\//);
   assert.ok(req.headers['x-amz-content-sha256'], 'the SDK signer adds x-amz-content-sha256');
-  const result = verify(req);
+  const result = await verify(req);
   assert.deepEqual(result, {
     ok: true,
     accessKeyId: ACCESS_KEY,
@@ -156,20 +157,20 @@ test('a request signed by the SDK for identitystore verifies', async () => {
 
 test('a voiceid request in another region verifies against service voiceid', async () => {
   const req = await sign({ service: 'voiceid', region: 'eu-west-2' });
-  const result = verify(req, options({ service: 'voiceid' }));
+  const result = await verify(req, options({ service: () => 'voiceid' }));
   assert.equal(result.ok, true);
   if (result.ok) assert.equal(result.region, 'eu-west-2');
 });
 
 test('an empty body verifies', async () => {
   const req = await sign({ body: '' });
-  assert.equal(verify(req).ok, true);
+  assert.equal((await verify(req)).ok, true);
 });
 
 test('wrong secret -> signature-mismatch, without leaking the expected signature', async () => {
   const good = await sign();
   const bad = await sign({ secret: OTHER_SECRET });
-  const result = verify(bad);
+  const result = await verify(bad);
   expectFailure(result, 'signature-mismatch', MISMATCH);
   const goodSignature = /Signature=([0-9a-f]{64})/.exec(authorization(good))?.[1];
   assert.ok(goodSignature);
@@ -180,7 +181,7 @@ test('tampered body with unchanged headers -> content-sha256-mismatch', async ()
   const req = await sign();
   const tampered = { ...req, body: Buffer.from(BODY.replace('jdoe', 'root')) };
   expectFailure(
-    verify(tampered),
+    await verify(tampered),
     'content-sha256-mismatch',
     "The provided 'x-amz-content-sha256' header does not match what was computed.",
   );
@@ -194,7 +195,7 @@ test('tampered body with a recomputed content hash header -> signature-mismatch'
     { ...req, body },
     { 'x-amz-content-sha256': createHash('sha256').update(body).digest('hex') },
   );
-  expectFailure(verify(tampered), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify(tampered), 'signature-mismatch', MISMATCH);
 });
 
 test('without x-amz-content-sha256 the body hash is still part of the signature', async () => {
@@ -224,14 +225,14 @@ test('without x-amz-content-sha256 the body hash is still part of the signature'
     body: Buffer.from(BODY),
   };
   assert.equal(req.headers['x-amz-content-sha256'], undefined);
-  assert.equal(verify(req).ok, true);
-  expectFailure(verify({ ...req, body: Buffer.from('{}') }), 'signature-mismatch', MISMATCH);
+  assert.equal((await verify(req)).ok, true);
+  expectFailure(await verify({ ...req, body: Buffer.from('{}') }), 'signature-mismatch', MISMATCH);
 });
 
 test('tampered signed header (x-amz-target) -> signature-mismatch', async () => {
   const req = await sign();
   const tampered = withHeaders(req, { 'x-amz-target': 'AWSIdentityStore.DeleteUser' });
-  expectFailure(verify(tampered), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify(tampered), 'signature-mismatch', MISMATCH);
 });
 
 /** Signs like `sign()` but leaves `unsigned` out of SignedHeaders, as a hostile client could. */
@@ -283,7 +284,7 @@ test('every x-amz-* header and content-type must be signed: no operation swap un
     });
     assert.ok(!authorization(req).includes(unsigned[0]!), `${unsigned[0]} is left unsigned`);
     expectFailure(
-      verify(req),
+      await verify(req),
       'incomplete-signature',
       `'${display}' must be a 'SignedHeader' in the AWS Authorization.`,
     );
@@ -294,14 +295,18 @@ test('every x-amz-* header and content-type must be signed: no operation swap un
   const probe = { ...describe, headers };
   assert.match(authorization(probe), /SignedHeaders=host;x-amz-date,/);
   const replayed = withHeaders(probe, { 'x-amz-target': 'AWSIdentityStore.DeleteUser' });
-  expectFailure(verify(replayed), 'incomplete-signature', /'(X-Amz-Target|Content-Type)' must be/);
+  expectFailure(
+    await verify(replayed),
+    'incomplete-signature',
+    /'(X-Amz-Target|Content-Type)' must be/,
+  );
   // An x-amz-* header added after signing, and a session token left unsigned.
   const added = withHeaders(await sign(), { 'x-amz-meta-injected': '1' });
-  expectFailure(verify(added), 'incomplete-signature', /'X-Amz-Meta-Injected' must be/);
+  expectFailure(await verify(added), 'incomplete-signature', /'X-Amz-Meta-Injected' must be/);
   const token = await signWithout(['x-amz-security-token'], {
     sessionToken: 'FwoGZXIvYXdzEXAMPLE',
   });
-  expectFailure(verify(token), 'incomplete-signature', /'X-Amz-Security-Token' must be/);
+  expectFailure(await verify(token), 'incomplete-signature', /'X-Amz-Security-Token' must be/);
 });
 
 test('headers outside x-amz-* (x-amzn-trace-id, user-agent) may stay unsigned', async () => {
@@ -309,29 +314,29 @@ test('headers outside x-amz-* (x-amzn-trace-id, user-agent) may stay unsigned', 
     'x-amzn-trace-id': 'Root=1-abc',
     expect: '100-continue',
   });
-  assert.equal(verify(req).ok, true);
+  assert.equal((await verify(req)).ok, true);
 });
 
 test('unsigned headers (user-agent, connection) may change freely', async () => {
   const req = await sign();
   const changed = withHeaders(req, { 'user-agent': 'something-else', connection: 'close' });
-  assert.equal(verify(changed).ok, true);
+  assert.equal((await verify(changed)).ok, true);
 });
 
 test('truncated or upper-case signature -> signature-mismatch (no throw on length mismatch)', async () => {
   const req = await sign();
   const auth = authorization(req);
   const truncated = withHeaders(req, { authorization: auth.slice(0, -1) });
-  expectFailure(verify(truncated), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify(truncated), 'signature-mismatch', MISMATCH);
   const longer = withHeaders(req, { authorization: `${auth}00` });
-  expectFailure(verify(longer), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify(longer), 'signature-mismatch', MISMATCH);
   const upper = withHeaders(req, {
     authorization: auth.replace(
       /Signature=(\w+)/,
       (_m, s: string) => `Signature=${s.toUpperCase()}`,
     ),
   });
-  expectFailure(verify(upper), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify(upper), 'signature-mismatch', MISMATCH);
 });
 
 test('hostile SignedHeaders names (__proto__, constructor) -> signature-mismatch, no throw', async () => {
@@ -339,7 +344,7 @@ test('hostile SignedHeaders names (__proto__, constructor) -> signature-mismatch
   for (const name of ['__proto__', 'constructor', 'tostring', 'hasownproperty']) {
     const header = authorization(req).replace('SignedHeaders=', `SignedHeaders=${name};`);
     expectFailure(
-      verify(withHeaders(req, { authorization: header })),
+      await verify(withHeaders(req, { authorization: header })),
       'signature-mismatch',
       MISMATCH,
     );
@@ -350,7 +355,7 @@ test('signature 10 minutes old -> signature-expired with the AWS wording', async
   const now = new Date('2013-05-24T00:10:00Z');
   const req = await sign({ signingDate: new Date('2013-05-24T00:00:00Z') });
   expectFailure(
-    verify(req, options({ now })),
+    await verify(req, options({ now })),
     'signature-expired',
     'Signature expired: 20130524T000000Z is now earlier than 20130524T000500Z (20130524T001000Z - 5 min.)',
   );
@@ -360,7 +365,7 @@ test('signature 10 minutes in the future -> signature-not-yet-current with the A
   const now = new Date('2013-05-24T00:10:00Z');
   const req = await sign({ signingDate: new Date('2013-05-24T00:20:00Z') });
   expectFailure(
-    verify(req, options({ now })),
+    await verify(req, options({ now })),
     'signature-not-yet-current',
     'Signature not yet current: 20130524T002000Z is still later than 20130524T001500Z (20130524T001000Z + 5 min.)',
   );
@@ -370,24 +375,24 @@ test('clock skew: minutes come from maxClockSkewSeconds; the bound itself is acc
   const now = new Date('2013-05-24T00:10:00Z');
   const old = await sign({ signingDate: new Date('2013-05-24T00:00:00Z') });
   expectFailure(
-    verify(old, options({ now, maxClockSkewSeconds: 120 })),
+    await verify(old, options({ now, maxClockSkewSeconds: 120 })),
     'signature-expired',
     'Signature expired: 20130524T000000Z is now earlier than 20130524T000800Z (20130524T001000Z - 2 min.)',
   );
-  assert.equal(verify(old, options({ now, maxClockSkewSeconds: 600 })).ok, true);
+  assert.equal((await verify(old, options({ now, maxClockSkewSeconds: 600 }))).ok, true);
   const fourMinutes = await sign({ signingDate: new Date('2013-05-24T00:06:00Z') });
-  assert.equal(verify(fourMinutes, options({ now })).ok, true);
+  assert.equal((await verify(fourMinutes, options({ now }))).ok, true);
 });
 
 test('unknown access key -> unknown-access-key', async () => {
   const req = await sign({ accessKeyId: 'AKIDUNKNOWN' });
-  expectFailure(verify(req), 'unknown-access-key', INVALID_TOKEN);
+  expectFailure(await verify(req), 'unknown-access-key', INVALID_TOKEN);
 });
 
 test("credential scoped to 'voiceid' while 'identitystore' is expected -> wrong-service", async () => {
   const req = await sign({ service: 'voiceid' });
   expectFailure(
-    verify(req),
+    await verify(req),
     'wrong-service',
     "Credential should be scoped to correct service: 'identitystore'. ",
   );
@@ -395,9 +400,9 @@ test("credential scoped to 'voiceid' while 'identitystore' is expected -> wrong-
 
 test('no Authorization header -> missing-authentication', async () => {
   const req = withHeaders(await sign(), { authorization: undefined });
-  expectFailure(verify(req), 'missing-authentication', 'Missing Authentication Token');
+  expectFailure(await verify(req), 'missing-authentication', 'Missing Authentication Token');
   const empty = withHeaders(req, { authorization: '' });
-  expectFailure(verify(empty), 'missing-authentication', 'Missing Authentication Token');
+  expectFailure(await verify(empty), 'missing-authentication', 'Missing Authentication Token');
 });
 
 test('query-string authentication -> incomplete-signature', async () => {
@@ -408,7 +413,7 @@ test('query-string authentication -> incomplete-signature', async () => {
       'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDVOXGATETEST%2F20261123%2Fus-east-1%2Fidentitystore%2Faws4_request&X-Amz-Signature=00',
   };
   expectFailure(
-    verify(presigned),
+    await verify(presigned),
     'incomplete-signature',
     'Query-string authentication is not supported by this endpoint; sign with the Authorization header.',
   );
@@ -477,7 +482,7 @@ test('garbage Authorization headers -> incomplete-signature with specific messag
   ];
   for (const [header, message] of cases) {
     expectFailure(
-      verify(withHeaders(req, { authorization: header })),
+      await verify(withHeaders(req, { authorization: header })),
       'incomplete-signature',
       message,
     );
@@ -487,17 +492,17 @@ test('garbage Authorization headers -> incomplete-signature with specific messag
 test('missing or malformed x-amz-date -> incomplete-signature', async () => {
   const req = await sign();
   expectFailure(
-    verify(withHeaders(req, { 'x-amz-date': undefined })),
+    await verify(withHeaders(req, { 'x-amz-date': undefined })),
     'incomplete-signature',
     "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
   );
   expectFailure(
-    verify(withHeaders(req, { 'x-amz-date': '2026-11-23T19:04:31Z' })),
+    await verify(withHeaders(req, { 'x-amz-date': '2026-11-23T19:04:31Z' })),
     'incomplete-signature',
     /^Date must be in ISO-8601 'basic format'/,
   );
   expectFailure(
-    verify(withHeaders(req, { 'x-amz-date': '20261323T190431Z' })),
+    await verify(withHeaders(req, { 'x-amz-date': '20261323T190431Z' })),
     'incomplete-signature',
     /^Date must be in ISO-8601 'basic format'/,
   );
@@ -505,21 +510,21 @@ test('missing or malformed x-amz-date -> incomplete-signature', async () => {
 
 test("x-amz-content-sha256 'UNSIGNED-PAYLOAD' -> incomplete-signature", async () => {
   const req = await sign({ extraHeaders: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-  expectFailure(verify(req), 'incomplete-signature', /UNSIGNED-PAYLOAD/);
+  expectFailure(await verify(req), 'incomplete-signature', /UNSIGNED-PAYLOAD/);
 });
 
 test('session tokens: rejected unless lookupSessionToken recognises them', async () => {
   const token = 'FwoGZXIvYXdzEXAMPLETOKEN//////////wEaDOVoxgate';
   const req = await sign({ sessionToken: token });
   assert.equal(req.headers['x-amz-security-token'], token);
-  expectFailure(verify(req), 'invalid-security-token', INVALID_TOKEN);
+  expectFailure(await verify(req), 'invalid-security-token', INVALID_TOKEN);
   expectFailure(
-    verify(req, options({ lookupSessionToken: () => false })),
+    await verify(req, options({ lookupSessionToken: () => false })),
     'invalid-security-token',
     INVALID_TOKEN,
   );
   const calls: [string, string][] = [];
-  const result = verify(
+  const result = await verify(
     req,
     options({
       lookupSessionToken: (t, id) => {
@@ -534,16 +539,20 @@ test('session tokens: rejected unless lookupSessionToken recognises them', async
 
 test('query string with special characters is canonicalised (b=2&a=1&c=x%20y)', async () => {
   const req = await sign({ query: { b: '2', a: '1', c: 'x y' }, rawQuery: 'b=2&a=1&c=x%20y' });
-  assert.equal(verify(req).ok, true);
-  assert.equal(verify({ ...req, query: 'c=x%20y&a=1&b=2' }).ok, true, 'order does not matter');
-  expectFailure(verify({ ...req, query: 'b=2&a=1&c=x%20z' }), 'signature-mismatch', MISMATCH);
-  expectFailure(verify({ ...req, query: '' }), 'signature-mismatch', MISMATCH);
+  assert.equal((await verify(req)).ok, true);
+  assert.equal(
+    (await verify({ ...req, query: 'c=x%20y&a=1&b=2' })).ok,
+    true,
+    'order does not matter',
+  );
+  expectFailure(await verify({ ...req, query: 'b=2&a=1&c=x%20z' }), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify({ ...req, query: '' }), 'signature-mismatch', MISMATCH);
 
   const special = await sign({
     query: { 'k ey': 'v/a=l&u+e~*', empty: '', ü: '☃' },
     rawQuery: 'k%20ey=v%2Fa%3Dl%26u%2Be~%2A&empty=&%C3%BC=%E2%98%83',
   });
-  assert.equal(verify(special).ok, true);
+  assert.equal((await verify(special)).ok, true);
 });
 
 test('canonicalQuery: sorting by name then value, RFC 3986 encoding', () => {
@@ -561,25 +570,25 @@ test('canonicalUri: normalised and double-encoded as the SDK does for non-S3 ser
   assert.equal(canonicalUri('/foo%20bar/./baz/../qux/'), '/foo%2520bar/qux/');
   assert.equal(canonicalUri('//a//b'), '/a/b');
   const req = await sign({ path: '/foo%20bar/./baz' });
-  assert.equal(verify(req).ok, true);
+  assert.equal((await verify(req)).ok, true);
 });
 
 test('header values: whitespace collapsed and trimmed as in the SDK canonical form', async () => {
   const req = await sign({ extraHeaders: { 'x-amz-meta-note': '  a   b \t c  ' } });
-  assert.equal(verify(req).ok, true);
+  assert.equal((await verify(req)).ok, true);
 });
 
 test('header values are signed in canonical form: runs of spaces collapse, a change does not', async () => {
   const req = await sign({ extraHeaders: { 'x-amz-meta-note': 'a b c' } });
   const collapsed = withHeaders(req, { 'x-amz-meta-note': '  a   b c ' });
-  assert.equal(verify(collapsed).ok, true, 'the canonical value is what is signed');
+  assert.equal((await verify(collapsed)).ok, true, 'the canonical value is what is signed');
   const changed = withHeaders(req, { 'x-amz-meta-note': 'a b d' });
-  expectFailure(verify(changed), 'signature-mismatch', MISMATCH);
+  expectFailure(await verify(changed), 'signature-mismatch', MISMATCH);
 });
 
-test('official AWS SigV4 test suite: get-vanilla and get-vanilla-query-order-key-case', () => {
+test('official AWS SigV4 test suite: get-vanilla and get-vanilla-query-order-key-case', async () => {
   const opts = options({
-    service: 'service',
+    service: () => 'service',
     now: new Date('2015-08-30T12:36:00Z'),
     lookupSecret: (id) =>
       id === 'AKIDEXAMPLE' ? 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' : undefined,
@@ -596,7 +605,7 @@ test('official AWS SigV4 test suite: get-vanilla and get-vanilla-query-order-key
     body: Buffer.alloc(0),
   });
   const vanilla = vector('', '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31');
-  assert.deepEqual(verify(vanilla, opts), {
+  assert.deepEqual(await verify(vanilla, opts), {
     ok: true,
     accessKeyId: 'AKIDEXAMPLE',
     region: 'us-east-1',
@@ -606,21 +615,39 @@ test('official AWS SigV4 test suite: get-vanilla and get-vanilla-query-order-key
     'Param2=value2&Param1=value1',
     'b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500',
   );
-  assert.equal(verify(queryOrder, opts).ok, true);
-  expectFailure(verify({ ...vanilla, method: 'POST' }, opts), 'signature-mismatch', MISMATCH);
+  assert.equal((await verify(queryOrder, opts)).ok, true);
+  expectFailure(await verify({ ...vanilla, method: 'POST' }, opts), 'signature-mismatch', MISMATCH);
+});
+
+test('the secret is looked up once, asynchronously, and only for a request that could verify', async () => {
+  const calls: string[] = [];
+  const lookup = options({
+    lookupSecret: async (id) => {
+      calls.push(id);
+      await new Promise((resolve) => setImmediate(resolve));
+      return id === ACCESS_KEY ? SECRET : undefined;
+    },
+  });
+  assert.equal((await verify(await sign(), lookup)).ok, true);
+  assert.deepEqual(calls, [ACCESS_KEY]);
+  const expired = await sign({ signingDate: new Date(NOW.getTime() - 600_000) });
+  expectFailure(await verify(expired, lookup), 'signature-expired');
+  const garbage = withHeaders(await sign(), { authorization: 'AWS4-HMAC-SHA256 nonsense' });
+  expectFailure(await verify(garbage, lookup), 'incomplete-signature');
+  assert.deepEqual(calls, [ACCESS_KEY], 'no lookup for what fails without the secret');
 });
 
 test('SigV4Verifier caches signing keys in a bounded map', async () => {
   const verifier = new SigV4Verifier({ signingKeyCacheSize: 2 });
   for (const region of ['us-east-1', 'eu-west-1', 'ap-south-1']) {
     const req = await sign({ region });
-    assert.equal(verifier.verify(req, options()).ok, true);
-    assert.equal(verifier.verify(req, options()).ok, true, 'cache hit verifies too');
+    assert.equal((await verifier.verify(req, options())).ok, true);
+    assert.equal((await verifier.verify(req, options())).ok, true, 'cache hit verifies too');
   }
   assert.equal(verifier.cachedSigningKeys, 2);
   // A cached key for the right scope must not help a wrong secret.
   const bad = await sign({ region: 'eu-west-1', secret: OTHER_SECRET });
-  const result = verifier.verify(bad, options());
+  const result = await verifier.verify(bad, options());
   expectFailure(result, 'signature-mismatch', MISMATCH);
   if (!result.ok) seenMessages.push(result.message);
 });
