@@ -16,7 +16,7 @@ import { DEFAULT_AUDIO_LIMITS, decodeAudio } from '../src/audio/index.js';
 import { createAsrPool } from '../src/engines/index.js';
 import { loadPronunciationModel } from '../src/engines/pronunciation/index.js';
 import { readCorpus } from '../src/eval/index.js';
-import { assessScripted } from '../src/speech/scripted/index.js';
+import { StressDictionary, assessScripted } from '../src/speech/scripted/index.js';
 
 const runFile = promisify(execFile);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,11 +91,12 @@ log(`${chosen.length} utterances of 3-5 s (mean ${meanSeconds.toFixed(2)} s), ${
 // ---- (a) the engine alone, (b) the server: measured alternately, utterance by utterance --
 const model = loadPronunciationModel();
 const engine = await createAsrPool({ workers });
+const stress = new StressDictionary();
 const engineMs: number[] = [];
 const assess = async (c: Sample): Promise<number> => {
   const t = performance.now();
   await assessScripted(
-    { engine, model },
+    { engine, model, stress },
     { samples: c.samples, sentences: [c.sentence], plan: 'standard' },
   );
   return performance.now() - t;

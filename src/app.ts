@@ -18,6 +18,7 @@ import type { Config } from './config/index.js';
 import { ensureFirstStart, type FirstStart } from './credentials/index.js';
 import { LazyAsrEngine, type AsrEngine } from './engines/index.js';
 import { loadPronunciationModel } from './engines/pronunciation/index.js';
+import { StressDictionary, type ScriptedAssessmentDeps } from './speech/scripted/index.js';
 import { identityStoreService } from './protocols/aws-json/identitystore/identitystore-service.js';
 import { voiceIdService } from './protocols/aws-json/voiceid/voiceid-service.js';
 import type { StreamSettings } from './protocols/speech/speech-websocket.js';
@@ -117,7 +118,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           })
         : null;
     const asr: AsrEngine = overrides.asr ?? lazyAsr!;
-    const pronunciationModel = loadPronunciationModel();
+    // What every scripted assessment runs on: the engine, the calibrated model and one cache of
+    // the prompts' expected stress, shared by REST, the WebSocket and async jobs.
+    const scripted: ScriptedAssessmentDeps = {
+      engine: asr,
+      model: loadPronunciationModel(),
+      stress: new StressDictionary(),
+    };
     const speechJobsRepo = new SpeechJobsRepository(runtime.storage);
     const retentionMs = config.jobRetentionHours * 3600_000;
     jobQueue.register(
@@ -126,8 +133,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         {
           repo: speechJobsRepo,
           accounts: runtime.speechAccounts,
-          engine: asr,
-          model: pronunciationModel,
+          scripted,
           log: logger,
         },
         { engineDeadlineMs: config.asrDeadlineMs, keepAudio: config.speechJobKeepAudio },
@@ -161,8 +167,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         voiceIdService(runtime.voiceId, runtime.voiceIdPeople, runtime.voiceIdJobs),
       ],
       speech: {
-        engine: asr,
-        model: pronunciationModel,
+        scripted,
         jobs: speechJobs,
         limits: {
           maxAudioBytes: config.speechMaxAudioBytes,

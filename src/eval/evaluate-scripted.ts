@@ -1,7 +1,7 @@
 import { pcm16ToFloat32 } from '../audio/features/index.js';
 import type { AsrEngine } from '../engines/index.js';
 import { scorePronunciation, type PronunciationModel } from '../engines/pronunciation/index.js';
-import { assessScripted } from '../speech/scripted/index.js';
+import { StressDictionary, assessScripted } from '../speech/scripted/index.js';
 import type { CorpusUtterance } from './corpus.js';
 import { aucMannWhitney } from './metrics.js';
 import { runEvaluation, utteranceError, type EvaluationTiming } from './run-evaluation.js';
@@ -45,6 +45,7 @@ export async function evaluateScripted(
   options: ScriptedEvaluationOptions,
 ): Promise<ScriptedEvaluation> {
   const { engine, model } = options;
+  const stress = new StressDictionary();
   const seed = options.seed ?? 1;
   const wrongTexts = chooseWrongTexts(corpus, seed);
   const substitutions = substituteWords(corpus, seed);
@@ -65,13 +66,13 @@ export async function evaluateScripted(
       const samples = pcm16ToFloat32(pcm);
       const started = performance.now();
       const own = await assessScripted(
-        { engine, model },
+        { engine, model, stress },
         { samples, sentences: [utterance.sentence], plan: 'standard' },
       ).catch((e: unknown) => {
         throw utteranceError(utterance, 'assessment', e);
       });
       latencySec += (performance.now() - started) / 1000;
-      ownScores.push(own.utterance[0]!.nativeness_score);
+      ownScores.push(own.utterances[0]!.score);
 
       const loop = await engine.phoneLoop(pcm);
       const wrong = wrongTexts.get(utterance.id);

@@ -186,7 +186,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(unknownUser.status, 404);
 
       const caller = await accounts.authenticate({
-        authorization: `ELSA ${token}`,
+        token: token,
         api: 'scripted',
       });
       assert.deepEqual([caller.clientId, caller.endUserId], [c.clientId, 'learner-7']);
@@ -210,7 +210,7 @@ for (const kind of testDatabaseKinds()) {
       const revoked = await api('DELETE', `/speech/tokens/${String(created.body.tokenId)}`);
       assert.deepEqual([revoked.status, revoked.body.status], [200, 'revoked']);
       await catalogued(
-        accounts.authenticate({ authorization: `ELSA ${token}`, api: 'scripted' }),
+        accounts.authenticate({ token: token, api: 'scripted' }),
         'InvalidSessionToken',
       );
       const second = String((await api('POST', `${base}/tokens`, null)).body.token);
@@ -277,7 +277,7 @@ for (const kind of testDatabaseKinds()) {
       assert.match(issued.token, /^vxs_/);
       assert.ok(Date.parse(issued.expiresAt) > Date.now() + 590_000);
       const caller = await accounts.authenticate({
-        authorization: `Bearer ${issued.token}`,
+        token: issued.token,
         api: 'unscripted',
       });
       assert.equal(caller.endUserId, 'pupil');
@@ -310,7 +310,7 @@ for (const kind of testDatabaseKinds()) {
       );
       assert.equal(off.active, false);
       await catalogued(
-        accounts.authenticate({ authorization: `ELSA ${issued.token}`, api: 'scripted' }),
+        accounts.authenticate({ token: issued.token, api: 'scripted' }),
         'ClientIsNotActive',
       );
       const on = await cliJson<SpeechClient>(
@@ -326,7 +326,7 @@ for (const kind of testDatabaseKinds()) {
       );
       assert.deepEqual([on.active, on.balanceMs, on.apis], [true, 0, ['unscripted']]);
       const noMinutes = await accounts.authenticate({
-        authorization: `ELSA ${issued.token}`,
+        token: issued.token,
         api: 'unscripted',
       });
       await catalogued(accounts.reserve(noMinutes, 'unscripted', 1), 'ClientHasNoMoreMinutes');
@@ -346,7 +346,7 @@ for (const kind of testDatabaseKinds()) {
       const revoked = await cliJson<{ status: string }>('tokens', 'revoke', issued.token);
       assert.equal(revoked.status, 'revoked');
       await catalogued(
-        accounts.authenticate({ authorization: `ELSA ${issued.token}`, api: 'unscripted' }),
+        accounts.authenticate({ token: issued.token, api: 'unscripted' }),
         'InvalidSessionToken',
       );
       const other = await cliJson<{ token: string; tokenId: string }>(

@@ -7,14 +7,18 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { testDatabaseKinds } from '../support/test-databases.js';
 import { catalogued, openAccounts, type AccountsContext } from './support/accounts-fixtures.js';
+import { sessionTokenOf } from '../../src/protocols/speech/speech-authorization.js';
 
 for (const kind of testDatabaseKinds()) {
   describe(`speech accounts: authenticate (${kind})`, () => {
     let ctx: AccountsContext;
     let clientId: string;
     let token: string;
-    const auth = (authorization: string | undefined, api: 'scripted' | 'unscripted' = 'scripted') =>
-      ctx.accounts.authenticate({ authorization, api });
+    /** As the speech door does: the header's token (or its error), then the accounts. */
+    const auth = async (
+      authorization: string | undefined,
+      api: 'scripted' | 'unscripted' = 'scripted',
+    ) => ctx.accounts.authenticate({ token: sessionTokenOf(authorization, api), api });
 
     before(async () => {
       ctx = await openAccounts(kind);
@@ -182,7 +186,7 @@ for (const kind of testDatabaseKinds()) {
       await ctx.accounts.admin.addEndUser(other.clientId, 'learner-2');
       const t = (await ctx.accounts.admin.createToken(c.clientId)).token;
       const named = (endUser: string | undefined) =>
-        ctx.accounts.authenticate({ authorization: `ELSA ${t}`, api: 'scripted', endUser });
+        ctx.accounts.authenticate({ token: t, api: 'scripted', endUser });
       assert.equal((await named('learner-1')).endUserId, 'learner-1');
       assert.equal((await named(undefined)).endUserId, null);
       assert.equal((await named('')).endUserId, null);
@@ -208,7 +212,7 @@ for (const kind of testDatabaseKinds()) {
       const t = await ctx.accounts.admin.createToken(c.clientId, { endUserId: 'kid-1' });
       assert.equal(t.endUserId, 'kid-1');
       const as = (endUser?: string) =>
-        ctx.accounts.authenticate({ authorization: `ELSA ${t.token}`, api: 'scripted', endUser });
+        ctx.accounts.authenticate({ token: t.token, api: 'scripted', endUser });
       assert.equal((await as()).endUserId, 'kid-1');
       assert.equal((await as('kid-1')).endUserId, 'kid-1');
       await catalogued(as('kid-2'), 'UserDoesNotExist', { user_type: 'user' });
@@ -226,7 +230,7 @@ for (const kind of testDatabaseKinds()) {
       const t = (await ctx.accounts.admin.createToken(c.clientId)).token;
       await catalogued(
         ctx.accounts.authenticate({
-          authorization: `ELSA ${t}`,
+          token: t,
           api: 'scripted',
           endUser: 'ghost',
         }),
@@ -235,7 +239,7 @@ for (const kind of testDatabaseKinds()) {
       await ctx.accounts.admin.updateClient(c.clientId, { active: true, apis: [] });
       await catalogued(
         ctx.accounts.authenticate({
-          authorization: `ELSA ${t}`,
+          token: t,
           api: 'scripted',
           endUser: 'ghost',
         }),

@@ -33,7 +33,7 @@ for (const kind of testDatabaseKinds()) {
       if (endUser) await ctx.accounts.admin.addEndUser(c.clientId, endUser);
       const t = await ctx.accounts.admin.createToken(c.clientId);
       return ctx.accounts.authenticate({
-        authorization: `ELSA ${t.token}`,
+        token: t.token,
         api: 'scripted',
         endUser,
       });

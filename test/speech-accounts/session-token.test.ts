@@ -2,11 +2,8 @@
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  hashSessionToken,
-  parseAuthorization,
-  redactSessionToken,
-} from '../../src/speech/accounts/index.js';
+import { hashSessionToken, redactSessionToken } from '../../src/speech/accounts/index.js';
+import { sessionTokenOf as parseAuthorization } from '../../src/protocols/speech/speech-authorization.js';
 import { newSessionToken } from '../../src/speech/accounts/session-token.js';
 import { isVoxgateError } from '../../src/errors/index.js';
 

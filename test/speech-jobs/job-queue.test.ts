@@ -17,6 +17,7 @@ import {
   pcm16ToSamples,
   samplesToPcm16,
 } from '../../src/speech/jobs/index.js';
+import { StressDictionary } from '../../src/speech/scripted/index.js';
 import {
   JobQueueRepository,
   MAX_SPEECH_JOB_ATTEMPTS,
@@ -68,7 +69,7 @@ for (const kind of testDatabaseKinds()) {
     async function caller(minutes = 5): Promise<SpeechCaller> {
       const c = await ctx.accounts.admin.createClient({ name: 'r', minutes, apis: ['scripted'] });
       const t = await ctx.accounts.admin.createToken(c.clientId);
-      return ctx.accounts.authenticate({ authorization: `ELSA ${t.token}`, api: 'scripted' });
+      return ctx.accounts.authenticate({ token: t.token, api: 'scripted' });
     }
 
     /** A queue of this process as instance `owner`, with the speech handler over `engine`. */
@@ -91,7 +92,12 @@ for (const kind of testDatabaseKinds()) {
       queue.register(
         SPEECH_JOB_KIND,
         new SpeechJobHandler(
-          { repo, accounts: ctx.accounts, engine, model: NO_MODEL, log: SILENT },
+          {
+            repo,
+            accounts: ctx.accounts,
+            scripted: { engine, model: NO_MODEL, stress: new StressDictionary() },
+            log: SILENT,
+          },
           { engineDeadlineMs: 1000, keepAudio },
         ),
         { concurrency },
@@ -105,7 +111,7 @@ for (const kind of testDatabaseKinds()) {
       try {
         const otherRepo = new JobQueueRepository(other);
         for (let i = 0; i < 5; i++) {
-          const { job_id } = await jobs.submit(await caller(), PARAMETERS, samples);
+          const { jobId: job_id } = await jobs.submit(await caller(), PARAMETERS, samples);
           const now = Date.now();
           const [a, b] = await Promise.all([
             queueRepo.claim(job_id, 'vxi_a', now, now + 60_000),
@@ -121,7 +127,7 @@ for (const kind of testDatabaseKinds()) {
 
     test('a lapsed lease is taken over; the old holder can neither renew nor finish', async () => {
       const jobs = new SpeechJobs(repo, ctx.accounts, () => undefined);
-      const { job_id } = await jobs.submit(await caller(), PARAMETERS, samples);
+      const { jobId: job_id } = await jobs.submit(await caller(), PARAMETERS, samples);
       const t = Date.now();
       assert.ok(await queueRepo.claim(job_id, 'vxi_a', t, t + 1000));
       assert.equal(await queueRepo.claim(job_id, 'vxi_b', t + 999, t + 2000), undefined);
@@ -151,7 +157,7 @@ for (const kind of testDatabaseKinds()) {
 
     test('the leases of a server instance that is no longer registered lapse at once', async () => {
       const jobs = new SpeechJobs(repo, ctx.accounts, () => undefined);
-      const { job_id } = await jobs.submit(await caller(), PARAMETERS, samples);
+      const { jobId: job_id } = await jobs.submit(await caller(), PARAMETERS, samples);
       const instances = new ServerInstancesRepository(ctx.dialect);
       const t = Date.now();
       await instances.upsert({
@@ -184,7 +190,7 @@ for (const kind of testDatabaseKinds()) {
       runner.start();
       try {
         await engine.whenLoops(2);
-        const statuses = await Promise.all(submitted.map((j) => jobs.get(me, j.job_id)));
+        const statuses = await Promise.all(submitted.map((j) => jobs.get(me, j.jobId)));
         assert.equal(statuses.filter((j) => j.status === 'running').length, 2);
         assert.equal(statuses.filter((j) => j.status === 'queued').length, 3);
         engine.failAll();
@@ -193,11 +199,11 @@ for (const kind of testDatabaseKinds()) {
         await runner.stop();
       }
       assert.equal(engine.maxLoops, 2);
-      for (const { job_id } of submitted) {
+      for (const { jobId: job_id } of submitted) {
         const job = await jobs.get(me, job_id);
         assert.equal(job.status, 'failed');
-        assert.equal(job.error?.error, 'ASRSocketTimeout');
-        assert.equal(job.error?.message, 'ASR timeout');
+        assert.equal(job.failure?.name, 'ASRSocketTimeout');
+        assert.equal(job.failure?.message, 'ASR timeout');
         assert.ok(await repo.audio(job_id), 'keepAudio keeps it');
       }
       const after = await ctx.accounts.admin.getClient(me.clientId);
@@ -211,7 +217,7 @@ for (const kind of testDatabaseKinds()) {
       const runner = await speechQueue('vxi_runner2', engine, 1);
       const jobs = new SpeechJobs(repo, ctx.accounts, () => undefined);
       const me = await caller();
-      const { job_id } = await jobs.submit(me, PARAMETERS, samples);
+      const { jobId: job_id } = await jobs.submit(me, PARAMETERS, samples);
       // Three runners that died holding it (their leases lapsed long ago).
       const t = Date.now() - 3_600_000;
       for (let i = 0; i < MAX_SPEECH_JOB_ATTEMPTS; i++)
@@ -221,7 +227,7 @@ for (const kind of testDatabaseKinds()) {
       await runner.stop();
       const job = await jobs.get(me, job_id);
       assert.equal(job.status, 'failed');
-      assert.equal(job.error?.error, 'FailedToUseAudio');
+      assert.equal(job.failure?.name, 'FailedToUseAudio');
       assert.equal(engine.calls, 0);
       assert.equal((await ctx.accounts.admin.getClient(me.clientId)).reservedMs, 0);
     });

@@ -231,14 +231,14 @@ describe('prominence and detected stress', () => {
     assert.deepEqual(result, [
       {
         syllables: 2,
-        expected_stressed_syllable: 0,
-        detected_stressed_syllable: 0,
+        expectedStressedSyllable: 0,
+        detectedStressedSyllable: 0,
         decision: 'correct',
       },
       {
         syllables: 2,
-        expected_stressed_syllable: 1,
-        detected_stressed_syllable: 0,
+        expectedStressedSyllable: 1,
+        detectedStressedSyllable: 0,
         decision: 'incorrect',
       },
       null,
@@ -274,7 +274,7 @@ describe('prominence and detected stress', () => {
       [{ syllables: 2, stressed: 1 }],
       (span) => prosodyTrack(samples, span),
     );
-    assert.equal(stress?.detected_stressed_syllable, 1);
+    assert.equal(stress?.detectedStressedSyllable, 1);
     assert.equal(stress?.decision, 'correct');
 
     // A span's frames sit on the whole audio's grid, with the same energies.

@@ -11,6 +11,7 @@ import type { AsrEngine } from '../../src/engines/index.js';
 import type { PronunciationModel } from '../../src/engines/pronunciation/index.js';
 import { catalog, voxError } from '../../src/errors/index.js';
 import { speechWebSocket } from '../../src/protocols/speech/speech-websocket.js';
+import { StressDictionary } from '../../src/speech/scripted/index.js';
 import {
   openAccounts,
   type AccountsContext,
@@ -46,8 +47,11 @@ for (const kind of testDatabaseKinds()) {
       });
       await app.register(speechWebSocket, {
         accounts: context.accounts,
-        engine: failingEngine,
-        model: { version: 'test' } as unknown as PronunciationModel,
+        scripted: {
+          engine: failingEngine,
+          model: { version: 'test' } as unknown as PronunciationModel,
+          stress: new StressDictionary(),
+        },
         jobs: null,
         limits: {
           maxAudioBytes: 20 * 1024 * 1024,

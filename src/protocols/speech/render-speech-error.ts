@@ -3,27 +3,45 @@ import { catalog, isVoxgateError, voxError, type VoxgateError } from '../../erro
 import { isClientAbort } from '../http/client-abort.js';
 import { fromFastifyError } from '../http/fastify-error-map.js';
 
+/** What an error body is made of: a catalogued error now, or one stored with a failed job. */
+export interface SpeechErrorParts {
+  readonly name: string;
+  readonly message: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export const errorParts = (error: VoxgateError): SpeechErrorParts => ({
+  name: error.definition.name,
+  message: error.message,
+  params: error.params,
+});
+
 /**
- * The speech API's error body (REST): the exception name and message of the seed's listing,
- * its parameters as members, and the request id:
+ * The speech API's error body, one shape for REST, async job results and the WebSocket: the
+ * exception name and message of the seed's listing, its parameters as members, and the request
+ * id when there is one:
  * `{"status":"error","error":"InvalidSessionToken","message":"Invalid session token: vxs_…","token":"vxs_…","request_id":"…"}`.
+ * A parameter named like a member of the body (ASRInterProcessException's `error`) keeps the
+ * name and the value apart: it becomes `<name>_detail`.
  */
-export function speechErrorBody(error: VoxgateError, requestId: string): Record<string, unknown> {
+export function speechErrorBody(
+  error: VoxgateError | SpeechErrorParts,
+  requestId?: string,
+): Record<string, unknown> {
+  const parts = 'definition' in error ? errorParts(error) : error;
   const params: Record<string, unknown> = {};
-  // A parameter named like a member of the body (ASRInterProcessException's `error`) keeps the
-  // name and the value apart: it becomes `<name>_detail`.
-  for (const [k, v] of Object.entries(error.params))
+  for (const [k, v] of Object.entries(parts.params))
     params[RESERVED.has(k) ? `${k}_detail` : k] = v;
   return {
     ...params,
     status: 'error',
-    error: error.definition.name,
-    message: error.message,
-    request_id: requestId,
+    error: parts.name,
+    message: parts.message,
+    ...(requestId !== undefined && { request_id: requestId }),
   };
 }
 
-const RESERVED = new Set(['status', 'error', 'message', 'request_id', 'type']);
+const RESERVED = new Set(['status', 'error', 'message', 'request_id', 'type', 'stream_id']);
 
 export function sendSpeechError(reply: FastifyReply, error: VoxgateError): FastifyReply {
   reply.request.labels.errorName = error.definition.name;

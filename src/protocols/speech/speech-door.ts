@@ -3,8 +3,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FetchPolicy } from '../../audio/index.js';
-import type { AsrEngine } from '../../engines/index.js';
-import type { PronunciationModel } from '../../engines/pronunciation/index.js';
 import { catalog, isVoxgateError, voxError } from '../../errors/index.js';
 import { isClientAbort } from '../http/client-abort.js';
 import type { SpeechAccounts, SpeechCaller } from '../../speech/accounts/index.js';
@@ -14,16 +12,19 @@ import {
   parseScriptedParameters,
   scoreWithMinutes,
   type AudioInput,
+  type ScriptedAssessmentDeps,
   type ScriptedJobs,
   type SpeechLimits,
 } from '../../speech/scripted/index.js';
+import { resultLink, scriptedJobToElsa, scriptedResultToElsa } from './elsa-scripted.js';
 import { speechErrorHandler } from './render-speech-error.js';
+import { sessionTokenOf } from './speech-authorization.js';
 import { speechWebSocket } from './speech-websocket.js';
 
 export interface SpeechDoorOptions {
   readonly accounts: SpeechAccounts;
-  readonly engine: AsrEngine;
-  readonly model: PronunciationModel;
+  /** The engines, model and stress dictionary assessments run on. */
+  readonly scripted: ScriptedAssessmentDeps;
   /** Async mode; null answers mode=async with InvalidSpeechParameter. */
   readonly jobs: ScriptedJobs | null;
   readonly limits: SpeechLimits;
@@ -77,7 +78,7 @@ export async function speechDoor(app: FastifyInstance, options: SpeechDoorOption
   const authenticate = async (request: FastifyRequest): Promise<void> => {
     request.labels.api = 'speech';
     request.speechCaller = await options.accounts.authenticate({
-      authorization: request.headers.authorization,
+      token: sessionTokenOf(request.headers.authorization, 'scripted'),
       api: 'scripted',
     });
   };
@@ -90,7 +91,7 @@ export async function speechDoor(app: FastifyInstance, options: SpeechDoorOption
       let caller = request.speechCaller!;
       if (fields.user_id !== undefined)
         caller = await options.accounts.authenticate({
-          authorization: request.headers.authorization,
+          token: sessionTokenOf(request.headers.authorization, 'scripted'),
           api: 'scripted',
           endUser: fields.user_id,
         });
@@ -117,10 +118,10 @@ export async function speechDoor(app: FastifyInstance, options: SpeechDoorOption
         const job = await options.jobs.submit(caller, parameters, samples);
         return reply
           .code(202)
-          .header('location', resultLink(job.job_id))
-          .send({ ...job, result_link: resultLink(job.job_id) });
+          .header('location', resultLink(job.jobId))
+          .send(scriptedJobToElsa(job));
       }
-      return scoreWithMinutes(options, caller, samples, parameters);
+      return scriptedResultToElsa(await scoreWithMinutes(options, caller, samples, parameters));
     },
   );
 
@@ -130,14 +131,9 @@ export async function speechDoor(app: FastifyInstance, options: SpeechDoorOption
     async (request) => {
       if (options.jobs === null)
         throw voxError(catalog.SpeechJobNotFound, { job_id: request.params.jobId });
-      const job = await options.jobs.get(request.speechCaller!, request.params.jobId);
-      return { ...job, result_link: resultLink(job.job_id) };
+      return scriptedJobToElsa(await options.jobs.get(request.speechCaller!, request.params.jobId));
     },
   );
-}
-
-export function resultLink(jobId: string): string {
-  return `/api/v2/score_audio/jobs/${encodeURIComponent(jobId)}`;
 }
 
 /** Reads the multipart form: the text fields and the `audio_file` bytes (at most one file). */

@@ -12,6 +12,9 @@ import {
   type StopReason,
   type StreamAudioFormat,
 } from '../../speech/streaming/index.js';
+import { scriptedResultToElsa } from './elsa-scripted.js';
+import { speechErrorBody } from './render-speech-error.js';
+import { sessionTokenOf } from './speech-authorization.js';
 import type { SpeechDoorOptions } from './speech-door.js';
 
 /** No message from the client for this long, while the server waits on it, closes the socket. */
@@ -163,7 +166,7 @@ class StreamSocket {
   async #authenticate(): Promise<void> {
     try {
       this.#caller = await this.#deps.accounts.authenticate({
-        authorization: this.#authorization,
+        token: sessionTokenOf(this.#authorization, 'scripted'),
         api: 'scripted',
       });
     } catch (e) {
@@ -226,7 +229,7 @@ class StreamSocket {
       userId === undefined || userId === ''
         ? this.#caller!
         : await this.#deps.accounts.authenticate({
-            authorization: this.#authorization,
+            token: sessionTokenOf(this.#authorization, 'scripted'),
             api: 'scripted',
             endUser: userId,
           });
@@ -316,25 +319,24 @@ class StreamSocket {
     this.#finishing = this.#complete(stream);
   }
 
+  /** The result goes to the client if it is still there; the stream charges only then. */
   async #complete(stream: ScriptedStream): Promise<void> {
-    let result;
+    let delivered = false;
     try {
-      result = await stream.assess();
+      await stream.finish((result) => {
+        if (!this.#isOpen()) return false;
+        this.#send({
+          type: 'ELSA:decoding_result',
+          data: { ...scriptedResultToElsa(result), stream_id: stream.id, stream_finished: true },
+        });
+        delivered = true;
+        return true;
+      });
     } catch (e) {
-      this.#sendError(e, stream);
-      this.#ready();
-      return;
+      // After the result, only the charge can fail: the hold then lapses uncharged.
+      if (delivered) this.#log.error({ err: e }, 'failed settling a stream');
+      else this.#sendError(e, stream);
     }
-    if (!this.#isOpen()) {
-      // Nobody to read the result: not charged.
-      await this.#quietly(stream.refund(), 'refunding a stream whose client left');
-      return;
-    }
-    this.#send({
-      type: 'ELSA:decoding_result',
-      data: { ...result, stream_id: stream.id, stream_finished: true },
-    });
-    await this.#quietly(stream.settle(), 'settling a stream');
     this.#ready();
   }
 
@@ -430,6 +432,7 @@ class StreamSocket {
     });
   }
 
+  /** The speech API's error body (as REST answers it), typed as a WebSocket message. */
   #sendError(error: unknown, stream: ScriptedStream | null): void {
     let known: VoxgateError;
     if (isVoxgateError(error)) {
@@ -439,12 +442,9 @@ class StreamSocket {
       known = voxError(catalog.FailedToUseAudio);
     }
     this.#send({
-      ...known.params,
       type: 'ELSA:error',
-      message: known.message,
-      error: known.definition.name,
+      ...speechErrorBody(known, this.#requestId),
       ...(stream !== null && { stream_id: stream.id }),
-      request_id: this.#requestId,
     });
   }
 

@@ -43,10 +43,5 @@ export {
   type SpeechUsage,
   type SpeechUsageFigures,
 } from './types.js';
-export {
-  SESSION_TOKEN_PREFIX,
-  parseAuthorization,
-  redactSessionToken,
-  hashSessionToken,
-} from './session-token.js';
+export { SESSION_TOKEN_PREFIX, redactSessionToken, hashSessionToken } from './session-token.js';
 export { MS_PER_MINUTE, MAX_MINUTES, minutesToMs, msToMinutes } from './minutes.js';

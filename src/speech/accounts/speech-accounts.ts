@@ -2,7 +2,7 @@ import { catalog, voxError } from '../../errors/index.js';
 import type { SpeechAccountsStore } from '../../storage/index.js';
 import { newReservationId } from './account-ids.js';
 import { utcDay } from './minutes.js';
-import { hashSessionToken, parseAuthorization, redactSessionToken } from './session-token.js';
+import { hashSessionToken, redactSessionToken } from './session-token.js';
 import { SpeechAccountsAdmin } from './speech-accounts-admin.js';
 import type { MinuteReservation, ReserveOptions, SpeechApi, SpeechCaller } from './types.js';
 
@@ -33,7 +33,7 @@ export interface SpeechAccountsOptions {
  *
  * ### Examples
  * ```ts
- * const caller = await accounts.authenticate({ authorization: req.headers.authorization, api: 'scripted' });
+ * const caller = await accounts.authenticate({ token, api: 'scripted' });
  * const held = await accounts.reserve(caller, 'scripted', audioMs);
  * try {
  *   const result = await engine.score(audio, sentence);
@@ -63,22 +63,22 @@ export class SpeechAccounts {
 
   /**
    * Checks, in this order, and throws the first catalogued error that applies:
-   * 1. the header (`NoTokenProvided`, `InvalidHeaderParameter`; see `parseAuthorization`);
-   * 2. the token: unknown, expired or revoked → `InvalidSessionToken` with the token redacted;
-   * 3. the client row: missing → `UserDoesNotExist` (`user_type` 'client');
-   * 4. inactive → `ClientIsNotActive`; 5. the API not granted → `ClientDoesNotHaveAccess`;
-   * 6. the end user — named on the request (`endUser`, '' counts as not named) or bound to the
+   * (The Authorization header itself is the protocol's: it hands in the token it carries.)
+   * 1. the token: unknown, expired or revoked → `InvalidSessionToken` with the token redacted;
+   * 2. the client row: missing → `UserDoesNotExist` (`user_type` 'client');
+   * 3. inactive → `ClientIsNotActive`; 4. the API not granted → `ClientDoesNotHaveAccess`;
+   * 5. the end user — named on the request (`endUser`, '' counts as not named) or bound to the
    *    token — must exist under this client, and a token bound to one end user cannot name
    *    another: otherwise `UserDoesNotExist` (`user_type` 'user').
    * Client checks come before end-user checks, so an inactive client learns nothing about its
    * end users.
    */
   async authenticate(input: {
-    authorization: string | undefined;
+    token: string;
     api: SpeechApi;
     endUser?: string | undefined;
   }): Promise<SpeechCaller> {
-    const token = parseAuthorization(input.authorization, input.api);
+    const token = input.token;
     const found = await this.#store.findTokenByHash(hashSessionToken(token));
     if (
       !found ||

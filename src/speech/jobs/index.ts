@@ -8,7 +8,7 @@
  * ```ts
  * const repo = new SpeechJobsRepository(runtime.storage);
  * queue.register(SPEECH_JOB_KIND, new SpeechJobHandler(
- *   { repo, accounts: runtime.speechAccounts, engine, model, log },
+ *   { repo, accounts: runtime.speechAccounts, scripted, log },
  *   { engineDeadlineMs: config.asrDeadlineMs },
  * ), { concurrency: 2, onPurge: (ids) => repo.delete(ids) });
  * const jobs = new SpeechJobs(repo, runtime.speechAccounts, () => queue.kick());

@@ -1,10 +1,14 @@
-import type { AsrEngine } from '../../engines/index.js';
-import type { PronunciationModel } from '../../engines/pronunciation/index.js';
 import { catalog, isVoxgateError, voxError, type VoxgateError } from '../../errors/index.js';
 import type { JobContext, JobHandler } from '../../jobs/index.js';
 import type { QueueEntry, SpeechJobRow, SpeechJobsRepository } from '../../storage/index.js';
 import type { MinuteReservation, SpeechAccounts } from '../accounts/index.js';
-import { assessScripted, type ScriptedParameters, type ScriptedResult } from '../scripted/index.js';
+import {
+  assessScripted,
+  type ScriptedAssessment,
+  type ScriptedAssessmentDeps,
+  type ScriptedParameters,
+  type SpeechFailure,
+} from '../scripted/index.js';
 import { pcm16ToSamples } from './pcm16.js';
 
 interface Logger {
@@ -15,8 +19,7 @@ interface Logger {
 export interface SpeechJobHandlerDeps {
   readonly repo: SpeechJobsRepository;
   readonly accounts: SpeechAccounts;
-  readonly engine: AsrEngine;
-  readonly model: PronunciationModel;
+  readonly scripted: ScriptedAssessmentDeps;
   readonly log: Logger;
 }
 
@@ -39,7 +42,7 @@ export interface SpeechJobHandlerOptions {
  *
  * ### Examples
  * ```ts
- * queue.register(SPEECH_JOB_KIND, new SpeechJobHandler({ repo, accounts, engine, model, log }, { engineDeadlineMs: 30_000 }), { concurrency: 2 });
+ * queue.register(SPEECH_JOB_KIND, new SpeechJobHandler({ repo, accounts, scripted, log }, { engineDeadlineMs: 30_000 }), { concurrency: 2 });
  * ```
  */
 export class SpeechJobHandler implements JobHandler {
@@ -92,7 +95,7 @@ export class SpeechJobHandler implements JobHandler {
     const written = await this.#deps.repo.finish(
       job.jobId,
       ctx.owner,
-      { status: 'failed', error: JSON.stringify(errorBody(error)) },
+      { status: 'failed', error: JSON.stringify(failureOf(error)) },
       this.#now(),
       this.#keepAudio,
     );
@@ -111,7 +114,7 @@ export class SpeechJobHandler implements JobHandler {
    */
   async #score(
     job: SpeechJobRow,
-  ): Promise<{ ok: true; result: ScriptedResult } | { ok: false; error: VoxgateError }> {
+  ): Promise<{ ok: true; result: ScriptedAssessment } | { ok: false; error: VoxgateError }> {
     const { log } = this.#deps;
     const pcm = await this.#deps.repo.audio(job.jobId);
     const parameters = readParameters(job.parameters);
@@ -120,15 +123,12 @@ export class SpeechJobHandler implements JobHandler {
       return { ok: false, error: voxError(catalog.FailedToUseAudio) };
     }
     try {
-      const result = await assessScripted(
-        { engine: this.#deps.engine, model: this.#deps.model },
-        {
-          samples: pcm16ToSamples(pcm),
-          sentences: parameters.sentences,
-          plan: parameters.plan,
-          deadlineMs: this.#engineDeadlineMs,
-        },
-      );
+      const result = await assessScripted(this.#deps.scripted, {
+        samples: pcm16ToSamples(pcm),
+        sentences: parameters.sentences,
+        plan: parameters.plan,
+        deadlineMs: this.#engineDeadlineMs,
+      });
       return { ok: true, result };
     } catch (e) {
       if (isVoxgateError(e)) return { ok: false, error: e };
@@ -138,18 +138,9 @@ export class SpeechJobHandler implements JobHandler {
   }
 }
 
-/**
- * The stored error: the speech API's error body without the per-request `request_id`. The
- * parameters go first so that the exception name wins: ASRInterProcessException has a parameter
- * called `error` (its detail, which the message carries too).
- */
-function errorBody(error: VoxgateError): Record<string, unknown> {
-  return {
-    ...error.params,
-    status: 'error',
-    error: error.definition.name,
-    message: error.message,
-  };
+/** The stored error: what the speech API renders as the job's error body. */
+function failureOf(error: VoxgateError): SpeechFailure {
+  return { name: error.definition.name, message: error.message, params: error.params };
 }
 
 function reservationOf(job: SpeechJobRow): MinuteReservation {

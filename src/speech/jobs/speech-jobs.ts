@@ -2,10 +2,11 @@ import { catalog, voxError } from '../../errors/index.js';
 import type { SpeechJobRow, SpeechJobsRepository } from '../../storage/index.js';
 import type { SpeechAccounts, SpeechCaller } from '../accounts/index.js';
 import type {
+  ScriptedAssessment,
+  ScriptedJob,
   ScriptedJobs,
-  ScriptedJobView,
   ScriptedParameters,
-  ScriptedResult,
+  SpeechFailure,
 } from '../scripted/index.js';
 import { samplesToPcm16 } from './pcm16.js';
 import { MAX_JOB_ID_LENGTH, newSpeechJobId } from './speech-job-ids.js';
@@ -70,7 +71,7 @@ export class SpeechJobs implements ScriptedJobs {
     caller: SpeechCaller,
     parameters: ScriptedParameters,
     samples: Float32Array,
-  ): Promise<ScriptedJobView> {
+  ): Promise<ScriptedJob> {
     const audioMs = audioMsOf(samples);
     const pcm = samplesToPcm16(samples);
     const reservation = await this.#accounts.reserve(caller, 'scripted', Math.max(1, audioMs), {
@@ -106,7 +107,7 @@ export class SpeechJobs implements ScriptedJobs {
     return jobView(job);
   }
 
-  async get(caller: SpeechCaller, jobId: string): Promise<ScriptedJobView> {
+  async get(caller: SpeechCaller, jobId: string): Promise<ScriptedJob> {
     const job = jobId.length <= MAX_JOB_ID_LENGTH ? await this.#repo.get(jobId) : undefined;
     if (
       !job ||
@@ -119,17 +120,16 @@ export class SpeechJobs implements ScriptedJobs {
 }
 
 /** A stored job as its owner sees it. */
-export function jobView(job: SpeechJobRow): ScriptedJobView {
-  const base = {
-    job_id: job.jobId,
+export function jobView(job: SpeechJobRow): ScriptedJob {
+  return {
+    jobId: job.jobId,
     status: job.status,
-    created_at: new Date(job.createdAt).toISOString(),
-    updated_at: new Date(job.updatedAt).toISOString(),
-    audio_duration: job.audioMs / 1000,
+    createdAt: new Date(job.createdAt),
+    updatedAt: new Date(job.updatedAt),
+    audioSeconds: job.audioMs / 1000,
+    ...(job.status === 'succeeded' &&
+      job.result !== null && { result: JSON.parse(job.result) as ScriptedAssessment }),
+    ...(job.status === 'failed' &&
+      job.error !== null && { failure: JSON.parse(job.error) as SpeechFailure }),
   };
-  if (job.status === 'succeeded' && job.result !== null)
-    return { ...base, result: JSON.parse(job.result) as ScriptedResult };
-  if (job.status === 'failed' && job.error !== null)
-    return { ...base, error: JSON.parse(job.error) as NonNullable<ScriptedJobView['error']> };
-  return base;
 }

@@ -7,30 +7,28 @@ import {
   type PronunciationModel,
   type PronunciationScores,
 } from '../../engines/pronunciation/index.js';
-import {
-  SCRIPTED_API_VERSION,
-  type ApiPlan,
-  type AttemptType,
-  type FluencyResult,
-  type PauseResult,
-  type ScriptedResult,
-  type UtteranceResult,
-  type WordResult,
-  type WordStressResult,
-} from './scripted-result.js';
+import type {
+  ApiPlan,
+  AttemptType,
+  FluencyAssessment,
+  ScriptedAssessment,
+  TimeSpan,
+  UtteranceAssessment,
+  WordAssessment,
+  WordStress,
+} from './scripted-assessment.js';
 import { sentenceWords, type SentenceWord } from './sentence-words.js';
-import { detectWordStress, prosodyTrack, StressDictionary } from './word-stress.js';
+import { detectWordStress, prosodyTrack, type StressDictionary } from './word-stress.js';
 
 export interface ScriptedAssessmentDeps {
   readonly engine: AsrEngine;
   readonly model: PronunciationModel;
-  /** Expected word stress (espeak-ng); one shared process-wide dictionary unless given. */
-  readonly stress?: StressDictionary;
+  /**
+   * Expected word stress (espeak-ng), a cache of the prompts read: the app makes one and hands
+   * it to every caller, so each prompt is looked up once.
+   */
+  readonly stress: StressDictionary;
 }
-
-// A cache of a pure function of the words (espeak-ng's stress): sharing it across callers
-// that pass none changes no result, and keeps the prompts every learner reads in memory once.
-const SHARED_STRESS_DICTIONARY = new StressDictionary();
 
 export interface ScriptedRequest {
   /** 16 kHz mono samples in [-1, 1]. */
@@ -66,30 +64,29 @@ const round = (x: number, digits = 2): number => {
  *
  * ### Examples
  * ```ts
- * const result = await assessScripted({ engine, model }, {
+ * const result = await assessScripted({ engine, model, stress: new StressDictionary() }, {
  *   samples: audio.samples,
  *   sentences: ['We call it bear'],
  *   plan: 'premium',
  * });
- * result.utterance[0]!.words.map((w) => [w.text, w.nativeness_score]);
+ * result.utterances[0]!.words.map((w) => [w.text, w.score]);
  * ```
  */
 export async function assessScripted(
   deps: ScriptedAssessmentDeps,
   request: ScriptedRequest,
-): Promise<ScriptedResult> {
+): Promise<ScriptedAssessment> {
   const totalTime = round(request.samples.length / SAMPLE_RATE, 3);
   const options = request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs };
   const tokenised = request.sentences.map(sentenceWords);
   const vad = detectSpeech(request.samples);
   const initialSilence = (vad.segments[0]?.startSec ?? 0) >= INITIAL_SILENCE_SEC;
 
-  const answer = (utterance: UtteranceResult): ScriptedResult => ({
-    api_version: SCRIPTED_API_VERSION,
-    api_plan: request.plan,
-    total_time: totalTime,
-    utterance: [utterance],
-    model_version: deps.model.version,
+  const answer = (utterance: UtteranceAssessment): ScriptedAssessment => ({
+    plan: request.plan,
+    totalTime,
+    utterances: [utterance],
+    modelVersion: deps.model.version,
   });
 
   if (speechSeconds(vad) < MIN_SPEECH_SEC || tokenised.every((t) => t.length === 0)) {
@@ -117,7 +114,7 @@ export async function assessScripted(
   let alignment: Alignment;
   const candidates = tokenised.map((t) => t.map((w) => w.normalized));
   // espeak-ng runs while the engines do; it never rejects (no stress result instead).
-  const expectedStress = (deps.stress ?? SHARED_STRESS_DICTIONARY).lookup(candidates);
+  const expectedStress = deps.stress.lookup(candidates);
   const nonEmpty = candidates.map((c, i) => [c, i] as const).filter(([c]) => c.length > 0);
   try {
     if (nonEmpty.length > 1) {
@@ -156,7 +153,7 @@ export async function assessScripted(
     (span) => prosodyTrack(request.samples, span),
   );
   return answer(
-    utteranceResult({
+    utteranceAssessment({
       model: deps.model,
       sentence: request.sentences[sentenceId]!,
       sentenceId,
@@ -181,34 +178,34 @@ interface UtteranceInput {
   readonly loop: readonly TimedSegment[];
   readonly scores: PronunciationScores;
   /** Per scored word, in order. */
-  readonly stress: readonly (WordStressResult | null)[];
+  readonly stress: readonly (WordStress | null)[];
   readonly totalTime: number;
   readonly initialSilence: boolean;
   readonly plan: ApiPlan;
 }
 
-function utteranceResult(input: UtteranceInput): UtteranceResult {
+function utteranceAssessment(input: UtteranceInput): UtteranceAssessment {
   const { scores, words, model } = input;
-  const wordResults = scores.words.map((scored, i): WordResult => {
+  const wordResults = scores.words.map((scored, i): WordAssessment => {
     const written = words[scored.index] ?? words[i]!;
     return {
       text: written.text,
-      start_index: written.startIndex,
-      end_index: written.endIndex,
-      start_time: round(scored.startSec),
-      end_time: round(scored.endSec),
-      trans_arpabet: scored.phones.map((p) => p.phone).join(' '),
-      nativeness_score: scored.score,
+      startIndex: written.startIndex,
+      endIndex: written.endIndex,
+      startTime: round(scored.startSec),
+      endTime: round(scored.endSec),
+      pronunciation: scored.phones.map((p) => p.phone).join(' '),
+      score: scored.score,
       decision: scored.decision,
       omitted: scored.omitted,
       phonemes: scored.phones.map((p) => ({
-        trans_arpabet: p.phone,
-        start_time: round(p.startSec),
-        end_time: round(p.endSec),
-        nativeness_score: p.score,
+        phone: p.phone,
+        startTime: round(p.startSec),
+        endTime: round(p.endSec),
+        score: p.score,
         decision: p.decision,
       })),
-      word_stress: input.stress[i] ?? null,
+      stress: input.stress[i] ?? null,
     };
   });
   const spoken = scores.words.filter((w) => !w.omitted);
@@ -221,17 +218,16 @@ function utteranceResult(input: UtteranceInput): UtteranceResult {
   const wordSpans = spoken.map((w) => ({ startSec: w.startSec, endSec: w.endSec }));
   return {
     sentence: input.sentence,
-    sentence_id: input.sentenceId,
-    total_time: input.totalTime,
-    initial_silence: input.initialSilence,
-    has_speech: true,
-    attempt_type: attemptType,
-    nativeness_score: scores.score,
+    sentenceId: input.sentenceId,
+    totalTime: input.totalTime,
+    initialSilence: input.initialSilence,
+    attemptType,
+    score: scores.score,
     decision: scores.decision,
-    start_time: wordSpans.length ? round(wordSpans[0]!.startSec) : null,
-    end_time: wordSpans.length ? round(wordSpans.at(-1)!.endSec) : null,
+    startTime: wordSpans.length ? round(wordSpans[0]!.startSec) : null,
+    endTime: wordSpans.length ? round(wordSpans.at(-1)!.endSec) : null,
     words: wordResults,
-    inserted_speech: insertedSpeech(input.alignment, input.loop),
+    insertedSpeech: insertedSpeech(input.alignment, input.loop),
     ...(input.plan === 'premium'
       ? { fluency: fluency(spoken, input.alignment, model.medianArticulationRate) }
       : {}),
@@ -249,49 +245,46 @@ function notScored(
   words: readonly SentenceWord[],
   plan: ApiPlan,
   how: { readonly attemptType: 'UNSPOKEN' | 'INCOMPLETE'; readonly initialSilence: boolean },
-): UtteranceResult {
+): UtteranceAssessment {
   return {
     sentence,
-    sentence_id: sentenceId,
-    total_time: totalTime,
-    initial_silence: how.initialSilence,
-    has_speech: how.attemptType !== 'UNSPOKEN',
-    attempt_type: how.attemptType,
-    nativeness_score: 0,
+    sentenceId,
+    totalTime,
+    initialSilence: how.initialSilence,
+    attemptType: how.attemptType,
+    score: 0,
     decision: 'incorrect',
-    start_time: null,
-    end_time: null,
+    startTime: null,
+    endTime: null,
     words: words.map((w) => ({
       text: w.text,
-      start_index: w.startIndex,
-      end_index: w.endIndex,
-      start_time: 0,
-      end_time: 0,
-      trans_arpabet: '',
-      nativeness_score: 0,
+      startIndex: w.startIndex,
+      endIndex: w.endIndex,
+      startTime: 0,
+      endTime: 0,
+      pronunciation: '',
+      score: 0,
       decision: 'incorrect',
       omitted: true,
       phonemes: [],
-      word_stress: null,
+      stress: null,
     })),
-    inserted_speech: [],
-    ...(plan === 'premium'
-      ? {
-          fluency: {
-            fluency_score: 0,
-            speech_rate_wpm: 0,
-            articulation_rate: 0,
-            pauses: [],
-            pause_time: 0,
-          },
-        }
-      : {}),
+    insertedSpeech: [],
+    ...(plan === 'premium' ? { fluency: NO_FLUENCY } : {}),
   };
 }
 
+const NO_FLUENCY: FluencyAssessment = {
+  score: 0,
+  speechRateWpm: 0,
+  articulationRate: 0,
+  pauses: [],
+  pauseTime: 0,
+};
+
 /** Gaps between aligned words (fillers) where the free phone loop hears phones, not silence. */
-function insertedSpeech(alignment: Alignment, loop: readonly TimedSegment[]): PauseResult[] {
-  const inserted: PauseResult[] = [];
+function insertedSpeech(alignment: Alignment, loop: readonly TimedSegment[]): TimeSpan[] {
+  const inserted: TimeSpan[] = [];
   for (const gap of alignment.fillers) {
     const length = gap.endSec - gap.startSec;
     if (length < INSERTION_MIN_SEC) continue;
@@ -303,7 +296,7 @@ function insertedSpeech(alignment: Alignment, loop: readonly TimedSegment[]): Pa
       if (overlap > 0) phoneTime += overlap;
     }
     if (phoneTime >= INSERTION_SPEECH_SHARE * length)
-      inserted.push({ start_time: round(gap.startSec), end_time: round(gap.endSec) });
+      inserted.push({ startTime: round(gap.startSec), endTime: round(gap.endSec) });
   }
   return inserted;
 }
@@ -317,30 +310,23 @@ function fluency(
   spoken: readonly { startSec: number; endSec: number; phones: readonly unknown[] }[],
   alignment: Alignment,
   medianRate: number,
-): FluencyResult {
-  if (spoken.length === 0)
-    return {
-      fluency_score: 0,
-      speech_rate_wpm: 0,
-      articulation_rate: 0,
-      pauses: [],
-      pause_time: 0,
-    };
+): FluencyAssessment {
+  if (spoken.length === 0) return NO_FLUENCY;
   const start = spoken[0]!.startSec;
   const end = spoken.at(-1)!.endSec;
   const span = Math.max(0.01, end - start);
   const pauses = alignment.fillers
     .filter((f) => f.startSec >= start && f.endSec <= end && f.endSec - f.startSec >= PAUSE_SEC)
-    .map((f) => ({ start_time: round(f.startSec), end_time: round(f.endSec) }));
-  const pauseTime = pauses.reduce((sum, p) => sum + (p.end_time - p.start_time), 0);
+    .map((f) => ({ startTime: round(f.startSec), endTime: round(f.endSec) }));
+  const pauseTime = pauses.reduce((sum, p) => sum + (p.endTime - p.startTime), 0);
   const phones = spoken.reduce((sum, w) => sum + w.phones.length, 0);
   const articulation = phones / Math.max(0.01, span - pauseTime);
   const score = 100 * Math.min(1, articulation / medianRate) * Math.max(0, 1 - pauseTime / span);
   return {
-    fluency_score: round(score, 1),
-    speech_rate_wpm: round((spoken.length / span) * 60, 1),
-    articulation_rate: round(articulation, 2),
+    score: round(score, 1),
+    speechRateWpm: round((spoken.length / span) * 60, 1),
+    articulationRate: round(articulation, 2),
     pauses,
-    pause_time: round(pauseTime),
+    pauseTime: round(pauseTime),
   };
 }

@@ -11,16 +11,17 @@ export {
 export { sentenceWords, type SentenceWord } from './sentence-words.js';
 export {
   ATTEMPT_TYPES,
-  SCRIPTED_API_VERSION,
   type ApiPlan,
   type AttemptType,
-  type FluencyResult,
-  type PhonemeResult,
-  type ScriptedResult,
-  type UtteranceResult,
-  type WordResult,
-  type WordStressResult,
-} from './scripted-result.js';
+  type FluencyAssessment,
+  type PhonemeAssessment,
+  type ScriptedAssessment,
+  type TimeSpan,
+  type UtteranceAssessment,
+  type WordAssessment,
+  type WordStress,
+} from './scripted-assessment.js';
+export { StressDictionary } from './word-stress.js';
 export {
   MAX_SENTENCES,
   STREAM_DIR,
@@ -35,4 +36,9 @@ export {
   type ScriptedParameters,
   type SpeechLimits,
 } from './score-audio.js';
-export type { ScriptedJobs, ScriptedJobStatus, ScriptedJobView } from './scripted-jobs.js';
+export type {
+  ScriptedJob,
+  ScriptedJobs,
+  ScriptedJobStatus,
+  SpeechFailure,
+} from './scripted-jobs.js';

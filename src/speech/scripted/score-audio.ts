@@ -5,12 +5,10 @@ import {
   type AudioLimits,
   type FetchPolicy,
 } from '../../audio/index.js';
-import type { AsrEngine } from '../../engines/index.js';
-import type { PronunciationModel } from '../../engines/pronunciation/index.js';
 import { catalog, voxError } from '../../errors/index.js';
 import type { SpeechAccounts, SpeechCaller } from '../accounts/index.js';
-import { assessScripted } from './assess-scripted.js';
-import type { ApiPlan, ScriptedResult } from './scripted-result.js';
+import { assessScripted, type ScriptedAssessmentDeps } from './assess-scripted.js';
+import type { ApiPlan, ScriptedAssessment } from './scripted-assessment.js';
 
 /** The audio of a request: uploaded bytes, or a URL to fetch. */
 export type AudioInput =
@@ -31,8 +29,8 @@ export interface SpeechLimits {
 
 export interface ScoreAudioDeps {
   readonly accounts: SpeechAccounts;
-  readonly engine: AsrEngine;
-  readonly model: PronunciationModel;
+  /** The engines, model and stress dictionary assessments run on. */
+  readonly scripted: ScriptedAssessmentDeps;
   readonly limits: SpeechLimits;
   readonly fetchPolicy: FetchPolicy;
 }
@@ -163,25 +161,22 @@ export function tooLong(
  * the real duration, and refunds when the engines fail.
  */
 export async function scoreWithMinutes(
-  deps: Pick<ScoreAudioDeps, 'accounts' | 'engine' | 'model' | 'limits'>,
+  deps: Pick<ScoreAudioDeps, 'accounts' | 'scripted' | 'limits'>,
   caller: SpeechCaller,
   samples: Float32Array,
   parameters: ScriptedParameters,
-): Promise<ScriptedResult> {
+): Promise<ScriptedAssessment> {
   // 16 samples per ms at 16 kHz: integer maths, no float rounding up a whole ms.
   const durationMs = Math.ceil(samples.length / 16);
   const reservation = await deps.accounts.reserve(caller, 'scripted', Math.max(1, durationMs));
-  let result: ScriptedResult;
+  let result: ScriptedAssessment;
   try {
-    result = await assessScripted(
-      { engine: deps.engine, model: deps.model },
-      {
-        samples,
-        sentences: parameters.sentences,
-        plan: parameters.plan,
-        deadlineMs: deps.limits.engineDeadlineMs,
-      },
-    );
+    result = await assessScripted(deps.scripted, {
+      samples,
+      sentences: parameters.sentences,
+      plan: parameters.plan,
+      deadlineMs: deps.limits.engineDeadlineMs,
+    });
   } catch (e) {
     await deps.accounts.refund(reservation);
     throw e;

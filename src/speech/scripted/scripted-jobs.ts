@@ -1,21 +1,27 @@
 import type { SpeechCaller } from '../accounts/index.js';
 import type { ScriptedParameters } from './score-audio.js';
-import type { ScriptedResult } from './scripted-result.js';
+import type { ScriptedAssessment } from './scripted-assessment.js';
 
 export type ScriptedJobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
-/** An async scoring job as its owner sees it (GET /api/v2/score_audio/jobs/{job_id}). */
-export interface ScriptedJobView {
-  readonly job_id: string;
+/** A catalogued error as stored with the job that failed: its name, message and parameters. */
+export interface SpeechFailure {
+  readonly name: string;
+  readonly message: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/** An async scoring job as its owner sees it. */
+export interface ScriptedJob {
+  readonly jobId: string;
   readonly status: ScriptedJobStatus;
-  readonly created_at: string;
-  readonly updated_at: string;
-  /** Seconds of audio. */
-  readonly audio_duration: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly audioSeconds: number;
   /** When succeeded. */
-  readonly result?: ScriptedResult;
-  /** When failed: the catalogued error, as the synchronous call would have answered it. */
-  readonly error?: { readonly error: string; readonly message: string } & Record<string, unknown>;
+  readonly result?: ScriptedAssessment;
+  /** When failed: the catalogued error the synchronous call would have answered. */
+  readonly failure?: SpeechFailure;
 }
 
 /**
@@ -28,6 +34,6 @@ export interface ScriptedJobs {
     caller: SpeechCaller,
     parameters: ScriptedParameters,
     samples: Float32Array,
-  ): Promise<ScriptedJobView>;
-  get(caller: SpeechCaller, jobId: string): Promise<ScriptedJobView>;
+  ): Promise<ScriptedJob>;
+  get(caller: SpeechCaller, jobId: string): Promise<ScriptedJob>;
 }

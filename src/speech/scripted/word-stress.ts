@@ -12,7 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { frameEnergiesDb, PitchTracker } from '../../audio/features/index.js';
-import type { WordStressResult } from './scripted-result.js';
+import type { WordStress } from './scripted-assessment.js';
 
 /** ARPAbet vowels (no stress digits): one per syllable. */
 export const VOWEL_PHONES: ReadonlySet<string> = new Set([
@@ -346,7 +346,7 @@ export function detectWordStress(
   expected: readonly (ExpectedStress | null)[],
   track: ProsodyTrack | ((span: VowelSegment) => ProsodyTrack),
   weights: ProminenceWeights = DEFAULT_PROMINENCE_WEIGHTS,
-): (WordStressResult | null)[] {
+): (WordStress | null)[] {
   const vowels: VowelSegment[] = [];
   const firstVowel: number[] = [];
   const wanted = words.map((w, i) => {
@@ -371,8 +371,8 @@ export function detectWordStress(
       if (prominence[firstVowel[i]! + s]! > prominence[firstVowel[i]! + detected]!) detected = s;
     return {
       syllables: e.syllables,
-      expected_stressed_syllable: e.stressed,
-      detected_stressed_syllable: detected,
+      expectedStressedSyllable: e.stressed,
+      detectedStressedSyllable: detected,
       decision: detected === e.stressed ? 'correct' : 'incorrect',
     };
   });

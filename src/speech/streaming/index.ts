@@ -13,8 +13,8 @@
  *   maxPacketBytes: 1 << 20,
  * });
  * const { stopped } = await stream.append(wavChunk); // 'end_of_speech' once the learner is done
- * const result = await stream.assess();
- * await stream.settle();
+ * // Assess, deliver, and charge the minutes only if `deliver` says the answer was sent:
+ * const outcome = await stream.finish((result) => send(result)); // 'charged' | 'refunded'
  * ```
  */
 export {

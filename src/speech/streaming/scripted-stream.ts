@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { pcm16ToFloat32 } from '../../audio/features/index.js';
 import { AudioLimitExceeded, decodeAudio, type AudioLimits } from '../../audio/index.js';
-import type { AsrEngine } from '../../engines/index.js';
-import type { PronunciationModel } from '../../engines/pronunciation/index.js';
 import type { MinuteReservation, SpeechAccounts, SpeechCaller } from '../accounts/index.js';
 import {
   assessScripted,
   audioTooLong,
+  type ScriptedAssessment,
+  type ScriptedAssessmentDeps,
   type ScriptedParameters,
-  type ScriptedResult,
   type SpeechLimits,
 } from '../scripted/index.js';
 import { EndPointer, type EndPointerOptions } from './end-pointer.js';
@@ -40,8 +39,7 @@ const SAMPLE_RATE = 16_000;
 
 export interface ScriptedStreamDeps {
   readonly accounts: SpeechAccounts;
-  readonly engine: AsrEngine;
-  readonly model: PronunciationModel;
+  readonly scripted: ScriptedAssessmentDeps;
   readonly limits: SpeechLimits;
 }
 
@@ -69,17 +67,17 @@ export interface PacketResult {
  * stream allow), audio appended packet by packet up to that reservation, end-pointing as it
  * arrives, then one assessment of everything heard, charged at its real duration.
  *
- * Every stream ends exactly once, in `settle` (after a result was delivered) or `refund`
- * (anything else: an error, the client gone); both are idempotent, so a late duplicate call
- * changes nothing.
+ * The charging rule is the stream's: minutes are charged only for a result the client got.
+ * `finish` assesses, hands the result to `deliver`, and charges if it was delivered; anything
+ * else (the engines failed, the client left, a packet could not be used: `refund`) releases the
+ * reservation uncharged. Settling and refunding are idempotent: a stream ends exactly once.
  *
  * ### Examples
  * ```ts
  * const stream = await ScriptedStream.start(deps, caller, parameters, options);
  * for (const packet of packets) if ((await stream.append(packet)).stopped) break;
- * const result = await stream.assess(); // refunds and rethrows when the engines fail
- * send(result);
- * await stream.settle();
+ * // refunds and rethrows when the engines fail; charges only if `send` delivered it
+ * await stream.finish((result) => send(result));
  * ```
  */
 export class ScriptedStream {
@@ -176,33 +174,33 @@ export class ScriptedStream {
   }
 
   /**
-   * Assesses everything heard. When the engines fail, the reservation is refunded and the
-   * error rethrown.
+   * Assesses everything heard and hands the result to `deliver`: charged (the audio heard,
+   * never more than reserved) when it says the client got it, refunded when not. When the
+   * engines fail, the reservation is refunded and the error rethrown.
    */
-  async assess(): Promise<ScriptedResult> {
+  async finish(deliver: (result: ScriptedAssessment) => boolean): Promise<'charged' | 'refunded'> {
     this.stopListening();
+    let result: ScriptedAssessment;
     try {
-      return await assessScripted(
-        { engine: this.#deps.engine, model: this.#deps.model },
-        {
-          samples: this.#samples.subarray(0, this.#length),
-          sentences: this.parameters.sentences,
-          plan: this.parameters.plan,
-          deadlineMs: this.#deps.limits.engineDeadlineMs,
-        },
-      );
+      result = await assessScripted(this.#deps.scripted, {
+        samples: this.#samples.subarray(0, this.#length),
+        sentences: this.parameters.sentences,
+        plan: this.parameters.plan,
+        deadlineMs: this.#deps.limits.engineDeadlineMs,
+      });
     } catch (e) {
       await this.refund();
       throw e;
     }
-  }
-
-  /** Charges the audio heard (never more than was reserved). */
-  async settle(): Promise<void> {
+    if (!deliver(result)) {
+      await this.refund();
+      return 'refunded';
+    }
     await this.#deps.accounts.settle(
       this.#reservation,
       Math.ceil((this.#length * 1000) / SAMPLE_RATE),
     );
+    return 'charged';
   }
 
   /** Releases the reservation without charge. */

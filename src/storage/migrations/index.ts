@@ -9,6 +9,7 @@ import * as m0007 from './0007-speech-jobs.js';
 import * as m0008 from './0008-identity-claims-fold.js';
 import * as m0009 from './0009-server-instances.js';
 import * as m0010 from './0010-job-queue.js';
+import * as m0011 from './0011-speech-job-domain-results.js';
 
 /** Every migration, in order. Names are fixed forever once released. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-identity-claims-fold': m0008,
   '0009-server-instances': m0009,
   '0010-job-queue': m0010,
+  '0011-speech-job-domain-results': m0011,
 };

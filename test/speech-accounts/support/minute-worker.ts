@@ -13,7 +13,7 @@ const [databaseUrl, token, countText, seedText] = process.argv.slice(2);
 const { dialect } = await openStorage(databaseUrl!);
 try {
   const accounts = new SpeechAccounts(new SpeechAccountsRepository(dialect));
-  const caller = await accounts.authenticate({ authorization: `ELSA ${token}`, api: 'scripted' });
+  const caller = await accounts.authenticate({ token: token!, api: 'scripted' });
   const seed = Number(seedText);
   const results = await Promise.all(
     Array.from({ length: Number(countText) }, async (_, i) => {

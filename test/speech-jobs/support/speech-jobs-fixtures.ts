@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ScriptedJobView } from '../../../src/speech/scripted/index.js';
+import type { ElsaScriptedJob } from '../../../src/protocols/speech/elsa-scripted.js';
 import type { SpeechClient } from '../../../src/speech/accounts/index.js';
 import { repoRoot } from '../../support/shared-dir.js';
 import type { TestServer } from '../../support/server-process.js';
@@ -26,7 +26,7 @@ export function fixtureAudio(id: string): Uint8Array {
   return readFileSync(path.join(CORPUS, 'audio', `${id}.flac`));
 }
 
-export type JobAnswer = ScriptedJobView & { readonly result_link: string };
+export type JobAnswer = ElsaScriptedJob & { readonly result_link: string };
 
 /** The operator's side, through the admin API (fast: no CLI process per call). */
 export class Operator {
