@@ -3,7 +3,7 @@
  *
  * ### Examples
  * ```ts
- * const keys = new AccessKeys(new CredentialStore(dialect), box);
+ * const keys = new AccessKeys(new CredentialRepository(dialect), box);
  * const { accessKeyId, secretAccessKey } = await keys.create('ci');
  * ```
  */

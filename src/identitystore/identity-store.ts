@@ -4,9 +4,10 @@ import {
   MembershipExists,
   QuotaReached,
   ResourceGone,
-  type IdentityStoreRepository,
-  type MembershipRow,
-  type ResourceRow,
+  type IdentityResourcesStore,
+  type ResourceChange,
+  type StoredMembership,
+  type StoredResource,
 } from '../storage/index.js';
 import {
   applyAttributeOperations,
@@ -105,13 +106,13 @@ const toClaimRows = (claims: readonly Claim[]) =>
  * no HTTP, no wire names (see docs/identitystore.md for the semantics).
  */
 export class IdentityStore {
-  readonly #repo: IdentityStoreRepository;
+  readonly #repo: IdentityResourcesStore;
   readonly #pager: KeysetPager;
   readonly #options: IdentityStoreOptions;
   /** Stores are never deleted, so one that exists can be remembered. */
   readonly #knownStores = new Set<string>();
 
-  constructor(repo: IdentityStoreRepository, tokens: PageTokens, options: IdentityStoreOptions) {
+  constructor(repo: IdentityResourcesStore, tokens: PageTokens, options: IdentityStoreOptions) {
     this.#repo = repo;
     this.#pager = new KeysetPager(tokens, () =>
       invalid('The NextToken is invalid or belongs to another request'),
@@ -366,7 +367,7 @@ export class IdentityStore {
     await this.requireStore(storeId);
     await this.getRow('GROUP', storeId, groupId);
     return this.listMembershipPage(
-      'group_id',
+      'group',
       `ListGroupMemberships|${storeId}|${groupId}`,
       groupId,
       page,
@@ -381,7 +382,7 @@ export class IdentityStore {
     await this.requireStore(storeId);
     await this.getRow('USER', storeId, userId);
     return this.listMembershipPage(
-      'user_id',
+      'member',
       `ListGroupMembershipsForMember|${storeId}|${userId}`,
       userId,
       page,
@@ -444,7 +445,7 @@ export class IdentityStore {
     return row.resourceId;
   }
 
-  private async getRow(kind: ResourceKind, storeId: string, id: string): Promise<ResourceRow> {
+  private async getRow(kind: ResourceKind, storeId: string, id: string): Promise<StoredResource> {
     const row = await this.#repo.getResource(kind, id);
     if (!row || row.storeId !== storeId) throw notFound(kind, id);
     return row;
@@ -466,7 +467,7 @@ export class IdentityStore {
           resourceId: id,
           storeId,
           kind,
-          attributes: JSON.stringify(attributes),
+          attributes,
           createdAt: at,
           updatedAt: at,
           createdBy: actor.principal,
@@ -504,15 +505,15 @@ export class IdentityStore {
     },
   ): Promise<void> {
     const { required, claimsOf } = kindRules;
-    const mutate = (row: ResourceRow) => {
+    const mutate = (row: StoredResource): ResourceChange => {
       if (row.storeId !== storeId) throw notFound(kind, id);
-      const before = kindRules.read(JSON.parse(row.attributes));
+      const before = kindRules.read(row.attributes);
       const after = kindRules.write(applyAttributeOperations(before, operations));
       requireAfterUpdate(after, required, operations);
       const newClaims = claimsOf(id, after);
       const claimsChanged = JSON.stringify(claimsOf(id, before)) !== JSON.stringify(newClaims);
       return {
-        attributes: JSON.stringify(after),
+        attributes: after,
         updatedAt: actor.now.getTime(),
         updatedBy: actor.principal,
         claims: claimsChanged ? toClaimRows(newClaims) : undefined,
@@ -561,7 +562,7 @@ export class IdentityStore {
     storeId: string,
     page: PageRequest,
     filter: { kind: ClaimKind; lookupKey: string } | undefined,
-    map: (row: ResourceRow) => T,
+    map: (row: StoredResource) => T,
   ): Promise<Page<T>> {
     return this.#pager.page(page, {
       scope: `${operation}|${storeId}|${filter ? `${filter.kind}=${filter.lookupKey}` : ''}`,
@@ -577,14 +578,14 @@ export class IdentityStore {
   }
 
   private listMembershipPage(
-    by: 'group_id' | 'user_id',
+    of: 'group' | 'member',
     scope: string,
     id: string,
     page: PageRequest,
   ): Promise<Page<MembershipRecord>> {
     return this.#pager.page(page, {
       scope,
-      fetch: (after, limit) => this.#repo.listMemberships(by, id, after, limit),
+      fetch: (after, limit) => this.#repo.listMemberships(of, id, after, limit),
       keyOf: (row) => row.membershipId,
       map: toMembership,
     });
@@ -637,21 +638,21 @@ const audit = (r: {
   version: r.version,
 });
 
-const toUser = (row: ResourceRow): UserRecord => ({
+const toUser = (row: StoredResource): UserRecord => ({
   storeId: row.storeId,
   userId: row.resourceId,
-  attributes: userDocument(JSON.parse(row.attributes)),
+  attributes: userDocument(row.attributes),
   audit: audit(row),
 });
 
-const toGroup = (row: ResourceRow): GroupRecord => ({
+const toGroup = (row: StoredResource): GroupRecord => ({
   storeId: row.storeId,
   groupId: row.resourceId,
-  attributes: groupDocument(JSON.parse(row.attributes)),
+  attributes: groupDocument(row.attributes),
   audit: audit(row),
 });
 
-const toMembership = (row: MembershipRow): MembershipRecord => ({
+const toMembership = (row: StoredMembership): MembershipRecord => ({
   storeId: row.storeId,
   membershipId: row.membershipId,
   groupId: row.groupId,

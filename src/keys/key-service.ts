@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import type { SecretBox } from '../secrets/index.js';
-import { AliasTaken, type KmsKeyRepository, type KmsKeyRow } from '../storage/index.js';
+import { AliasTaken, type KmsKeyRow, type KmsKeysStore } from '../storage/index.js';
 
 export type KeyState = 'Enabled' | 'Disabled';
 
@@ -36,11 +36,11 @@ const purpose = (keyId: string): string => `kms-key:${keyId}`;
  * ```
  */
 export class KeyService {
-  readonly #repo: KmsKeyRepository;
+  readonly #repo: KmsKeysStore;
   readonly #box: SecretBox;
   readonly #arnPrefix: string;
 
-  constructor(repo: KmsKeyRepository, box: SecretBox, region: string, accountId: string) {
+  constructor(repo: KmsKeysStore, box: SecretBox, region: string, accountId: string) {
     this.#repo = repo;
     this.#box = box;
     this.#arnPrefix = `arn:aws:kms:${region}:${accountId}`;

@@ -18,7 +18,8 @@ import { PageTokens } from '../pagination/index.js';
 import { SpeechAccounts } from '../speech/accounts/index.js';
 import { SecretBox, deriveKey, loadMasterKey } from '../secrets/index.js';
 import {
-  CredentialStore,
+  CredentialRepository,
+  type CredentialStore,
   IdentityStoreRepository,
   KmsKeyRepository,
   SpeechAccountsRepository,
@@ -103,7 +104,7 @@ export async function openRuntime(
     throw e;
   }
   const box = new SecretBox(masterKey);
-  const credentialStore = new CredentialStore(opened.dialect);
+  const credentialStore = new CredentialRepository(opened.dialect);
   const keys = new KeyService(
     new KmsKeyRepository(opened.dialect),
     box,

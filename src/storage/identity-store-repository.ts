@@ -1,59 +1,19 @@
 import type { CompiledQuery, Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, IdentityResourcesTable } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
-
-/** A user or group as stored: attributes are the domain's JSON, opaque here. */
-export interface ResourceRow {
-  readonly resourceId: string;
-  readonly storeId: string;
-  readonly kind: 'USER' | 'GROUP';
-  readonly attributes: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly createdBy: string;
-  readonly updatedBy: string;
-  readonly version: number;
-}
-
-export interface ClaimRow {
-  readonly kind: string;
-  readonly claimKey: string;
-  readonly lookupKey: string;
-}
-
-export interface MembershipRow {
-  readonly membershipId: string;
-  readonly storeId: string;
-  readonly groupId: string;
-  readonly userId: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly createdBy: string;
-  readonly updatedBy: string;
-  readonly version: number;
-}
-
-/** A uniqueness claim of this kind is already held by another resource. */
-export class ClaimTaken extends Error {
-  constructor(readonly kind: string) {
-    super(`claim ${kind} is taken`);
-  }
-}
-export class MembershipExists extends Error {}
-export class QuotaReached extends Error {
-  constructor(
-    readonly quota: 'users' | 'groups' | 'groupsPerUser',
-    readonly limit: number,
-  ) {
-    super(`quota ${quota} of ${limit} reached`);
-  }
-}
-/** A resource the write depends on is gone (deleted concurrently). */
-export class ResourceGone extends Error {
-  constructor(readonly kind: 'STORE' | 'USER' | 'GROUP') {
-    super(`${kind} is gone`);
-  }
-}
+import {
+  ClaimTaken,
+  MembershipExists,
+  QuotaReached,
+  ResourceGone,
+  type IdentityResourcesStore,
+  type ResourceChange,
+  type ResourceKind,
+  type StoredClaim,
+  type StoredMembership,
+  type StoredResource,
+  type StoredStore,
+} from './identity-resources-store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -61,7 +21,7 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Identity Store persistence. Every read is one indexed query; every write is one transaction
  * that carries its uniqueness claims, so the database, not a read-then-write, decides conflicts.
  */
-export class IdentityStoreRepository {
+export class IdentityStoreRepository implements IdentityResourcesStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 
@@ -106,9 +66,7 @@ export class IdentityStoreRepository {
     return row !== undefined;
   }
 
-  async listStores(): Promise<
-    { storeId: string; createdAt: number; userCount: number; groupCount: number }[]
-  > {
+  async listStores(): Promise<StoredStore[]> {
     const rows = await this.#db
       .selectFrom('identity_stores')
       .selectAll()
@@ -124,10 +82,9 @@ export class IdentityStoreRepository {
 
   // ---- users and groups
 
-  /** Inserts the resource and its claims, counting it against the store's quota. */
   async insertResource(
-    row: Omit<ResourceRow, 'version'>,
-    claims: readonly ClaimRow[],
+    row: Omit<StoredResource, 'version'>,
+    claims: readonly StoredClaim[],
     limit: number,
   ): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
@@ -148,7 +105,7 @@ export class IdentityStoreRepository {
           resource_id: row.resourceId,
           store_id: row.storeId,
           kind: row.kind,
-          attributes: row.attributes,
+          attributes: JSON.stringify(row.attributes),
           created_at: row.createdAt,
           updated_at: row.updatedAt,
           created_by: row.createdBy,
@@ -159,7 +116,7 @@ export class IdentityStoreRepository {
     });
   }
 
-  async getResource(kind: 'USER' | 'GROUP', resourceId: string): Promise<ResourceRow | undefined> {
+  async getResource(kind: ResourceKind, resourceId: string): Promise<StoredResource | undefined> {
     const query: CompiledQuery<Selectable<IdentityResourcesTable>> = {
       ...this.#getResourceQuery,
       parameters: [resourceId, kind],
@@ -169,26 +126,17 @@ export class IdentityStoreRepository {
     return row && toResource(row);
   }
 
-  /**
-   * Replaces attributes and claims if the row still has `expectedVersion`.
-   * 'stale': another write won the race; 'missing': the resource is gone.
-   */
   async updateResource(
-    kind: 'USER' | 'GROUP',
+    kind: ResourceKind,
     resourceId: string,
     expectedVersion: number,
-    change: {
-      attributes: string;
-      updatedAt: number;
-      updatedBy: string;
-      claims: readonly ClaimRow[] | undefined;
-    },
+    change: ResourceChange,
   ): Promise<'updated' | 'stale' | 'missing'> {
     return this.#db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('identity_resources')
         .set({
-          attributes: change.attributes,
+          attributes: JSON.stringify(change.attributes),
           updated_at: change.updatedAt,
           updated_by: change.updatedBy,
           version: expectedVersion + 1,
@@ -222,20 +170,11 @@ export class IdentityStoreRepository {
     return this.#dialect.capabilities.supportsRowLocks;
   }
 
-  /**
-   * Read-modify-write under a row lock (only where `supportsRowLocks`): for writers that keep
-   * losing optimistic races, so a hot row still makes progress. `mutate` runs inside the
-   * transaction; what it throws rolls everything back.
-   */
+  /** `mutate` runs inside the transaction, with the row locked. */
   async updateResourceLocked(
-    kind: 'USER' | 'GROUP',
+    kind: ResourceKind,
     resourceId: string,
-    mutate: (row: ResourceRow) => {
-      attributes: string;
-      updatedAt: number;
-      updatedBy: string;
-      claims: readonly ClaimRow[] | undefined;
-    },
+    mutate: (row: StoredResource) => ResourceChange,
   ): Promise<'updated' | 'missing'> {
     return this.#db.transaction().execute(async (trx) => {
       const found = await trx
@@ -251,7 +190,7 @@ export class IdentityStoreRepository {
       await trx
         .updateTable('identity_resources')
         .set({
-          attributes: change.attributes,
+          attributes: JSON.stringify(change.attributes),
           updated_at: change.updatedAt,
           updated_by: change.updatedBy,
           version: row.version + 1,
@@ -267,15 +206,10 @@ export class IdentityStoreRepository {
   }
 
   /**
-   * Deletes the resource with its memberships and claims; false when it does not exist. The
-   * resource row goes first: that waits for any concurrent update of it to commit, so the
+   * The resource row goes first: that waits for any concurrent update of it to commit, so the
    * claims deleted next include whatever that update wrote (no orphan claim survives).
    */
-  async deleteResource(
-    kind: 'USER' | 'GROUP',
-    storeId: string,
-    resourceId: string,
-  ): Promise<boolean> {
+  async deleteResource(kind: ResourceKind, storeId: string, resourceId: string): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       const deleted = await trx
         .deleteFrom('identity_resources')
@@ -297,13 +231,12 @@ export class IdentityStoreRepository {
     });
   }
 
-  /** Keyset page in id order: `limit` rows after `afterId`. */
   async listResources(
-    kind: 'USER' | 'GROUP',
+    kind: ResourceKind,
     storeId: string,
     afterId: string | undefined,
     limit: number,
-  ): Promise<ResourceRow[]> {
+  ): Promise<StoredResource[]> {
     let q = this.#db
       .selectFrom('identity_resources')
       .selectAll()
@@ -314,26 +247,24 @@ export class IdentityStoreRepository {
     return rows.map(toResource);
   }
 
-  /** Resources holding a claim, in id order (several only for non-unique kinds). */
   async findByClaim(
     storeId: string,
     kind: string,
     lookupKey: string,
     afterId: string | undefined,
     limit: number,
-  ): Promise<ResourceRow[]> {
+  ): Promise<StoredResource[]> {
     let q = this.claimQuery(storeId, kind, lookupKey);
     if (afterId !== undefined) q = q.where('identity_claims.resource_id', '>', afterId);
     const rows = await q.orderBy('identity_claims.resource_id').limit(limit).execute();
     return rows.map(toResource);
   }
 
-  /** The oldest resource holding a claim (the only one for unique kinds). */
   async findOldestByClaim(
     storeId: string,
     kind: string,
     lookupKey: string,
-  ): Promise<ResourceRow | undefined> {
+  ): Promise<StoredResource | undefined> {
     const row = await this.claimQuery(storeId, kind, lookupKey)
       .orderBy('identity_resources.created_at')
       .orderBy('identity_resources.resource_id')
@@ -360,7 +291,7 @@ export class IdentityStoreRepository {
   // ---- memberships
 
   async insertMembership(
-    row: Omit<MembershipRow, 'version'>,
+    row: Omit<StoredMembership, 'version'>,
     maxGroupsPerUser: number,
   ): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
@@ -387,13 +318,13 @@ export class IdentityStoreRepository {
           .execute();
       } catch (e) {
         if (this.#dialect.isUniqueViolation(e)) throw new MembershipExists();
-        if (isForeignKeyViolation(e)) throw new ResourceGone('USER');
+        if (this.#dialect.isForeignKeyViolation(e)) throw new ResourceGone('USER');
         throw e;
       }
     });
   }
 
-  async getMembership(membershipId: string): Promise<MembershipRow | undefined> {
+  async getMembership(membershipId: string): Promise<StoredMembership | undefined> {
     const row = await this.#db
       .selectFrom('identity_memberships')
       .selectAll()
@@ -402,7 +333,7 @@ export class IdentityStoreRepository {
     return row && toMembership(row);
   }
 
-  async findMembership(groupId: string, userId: string): Promise<MembershipRow | undefined> {
+  async findMembership(groupId: string, userId: string): Promise<StoredMembership | undefined> {
     const row = await this.#db
       .selectFrom('identity_memberships')
       .selectAll()
@@ -422,20 +353,22 @@ export class IdentityStoreRepository {
   }
 
   async listMemberships(
-    by: 'group_id' | 'user_id',
+    of: 'group' | 'member',
     id: string,
     afterId: string | undefined,
     limit: number,
-  ): Promise<MembershipRow[]> {
-    let q = this.#db.selectFrom('identity_memberships').selectAll().where(by, '=', id);
+  ): Promise<StoredMembership[]> {
+    let q = this.#db
+      .selectFrom('identity_memberships')
+      .selectAll()
+      .where(of === 'group' ? 'group_id' : 'user_id', '=', id);
     if (afterId !== undefined) q = q.where('membership_id', '>', afterId);
     const rows = await q.orderBy('membership_id').limit(limit).execute();
     return rows.map(toMembership);
   }
 
   /**
-   * For each of `groupIds` that is a group of the store: whether the user is a member. Groups
-   * that do not exist are absent from the map. One query: the groups left-joined to the
+   * Groups that do not exist are absent from the map. One query: the groups left-joined to the
    * (group, user) membership index.
    */
   async membershipStatus(
@@ -474,7 +407,7 @@ export class IdentityStoreRepository {
     trx: Transaction<Database>,
     storeId: string,
     resourceId: string,
-    claims: readonly ClaimRow[],
+    claims: readonly StoredClaim[],
   ): Promise<void> {
     for (const claim of claims) {
       try {
@@ -496,11 +429,6 @@ export class IdentityStoreRepository {
   }
 }
 
-function isForeignKeyViolation(e: unknown): boolean {
-  if (typeof e !== 'object' || e === null || !('code' in e)) return false;
-  return e.code === '23503' || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
 function toResource(r: {
   resource_id: string;
   store_id: string;
@@ -511,12 +439,12 @@ function toResource(r: {
   created_by: string;
   updated_by: string;
   version: number;
-}): ResourceRow {
+}): StoredResource {
   return {
     resourceId: r.resource_id,
     storeId: r.store_id,
     kind: r.kind,
-    attributes: r.attributes,
+    attributes: JSON.parse(r.attributes) as object,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     createdBy: r.created_by,
@@ -535,7 +463,7 @@ function toMembership(r: {
   created_by: string;
   updated_by: string;
   version: number;
-}): MembershipRow {
+}): StoredMembership {
   return {
     membershipId: r.membership_id,
     storeId: r.store_id,

@@ -4,41 +4,68 @@
  * ### Examples
  * ```ts
  * const { dialect } = await openStorage('sqlite:/var/lib/voxgate/voxgate.db');
- * const credentials = new CredentialStore(dialect);
+ * const credentials = new CredentialRepository(dialect);
  * ```
  */
 export { openStorage, connectByUrl, UnsupportedDatabaseUrl } from './open-storage.js';
 export { migrateToLatest, type MigrationReport } from './migrate.js';
 export type { StorageDialect, StorageCapabilities } from './dialect/storage-dialect.js';
-export { CredentialStore, type AccessKeyRow, type ServerSecretRow } from './credential-store.js';
 export {
-  IdentityStoreRepository,
+  CredentialRepository,
+  type AccessKeyRow,
+  type CredentialStore,
+  type NewAccessKey,
+  type ServerSecretRow,
+} from './credential-repository.js';
+export { IdentityStoreRepository } from './identity-store-repository.js';
+export {
   ClaimTaken,
   MembershipExists,
   QuotaReached,
   ResourceGone,
-  type ResourceRow,
-  type ClaimRow,
-  type MembershipRow,
-} from './identity-store-repository.js';
-export { KmsKeyRepository, AliasTaken, type KmsKeyRow } from './kms-key-repository.js';
+  type IdentityResourcesStore,
+  type ResourceChange,
+  type StoredClaim,
+  type StoredMembership,
+  type StoredResource,
+  type StoredStore,
+} from './identity-resources-store.js';
+export {
+  KmsKeyRepository,
+  AliasTaken,
+  type KmsKeyRow,
+  type KmsKeysStore,
+} from './kms-key-repository.js';
 export {
   VoiceIdRepository,
   VOICEID_REENCRYPT_JOB_KIND,
   reencryptionJobId,
   domainOfReencryptionJob,
+} from './voiceid-repository.js';
+export { VoiceIdPeopleRepository } from './voiceid-people-repository.js';
+export {
   ClientTokenTaken,
   DomainGone,
-  type DomainRow,
-  type WatchlistRow,
-} from './voiceid-repository.js';
-export {
-  VoiceIdPeopleRepository,
   WatchlistGone,
-  type FraudsterRow,
-  type SpeakerRow,
-  type VoiceDataRow,
-} from './voiceid-people-repository.js';
+  type DomainChange,
+  type DomainRecord,
+  type DomainStatus,
+  type EncryptionUpdateRecord,
+  type EncryptionUpdateStatus,
+  type FraudsterRecord,
+  type NewDomain,
+  type NewSpeaker,
+  type NewWatchlist,
+  type SpeakerRecord,
+  type SpeakerStatus,
+  type TagRecord,
+  type VoiceDataKind,
+  type VoiceDataRecord,
+  type VoiceIdDomainsStore,
+  type VoiceIdPeopleStore,
+  type WatchlistChange,
+  type WatchlistRecord,
+} from './voiceid-store.js';
 export {
   VoiceIdJobsRepository,
   JobClientTokenTaken,
@@ -77,6 +104,7 @@ export {
   MAX_SPEECH_JOB_ATTEMPTS,
   type NewSpeechJob,
   type SpeechJobOutcome,
-  type SpeechJobRow,
+  type SpeechJobRecord,
+  type SpeechJobsStore,
   type SpeechJobStatus,
 } from './speech-jobs-repository.js';

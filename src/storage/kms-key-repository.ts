@@ -13,8 +13,19 @@ export interface KmsKeyRow {
 
 export class AliasTaken extends Error {}
 
-/** Keys of the local key service. */
-export class KmsKeyRepository {
+/** Keys of the local key service, as `keys/` needs them (key material sealed by the caller). */
+export interface KmsKeysStore {
+  /** AliasTaken when another key has the alias. */
+  insert(key: KmsKeyRow): Promise<void>;
+  findById(keyId: string): Promise<KmsKeyRow | undefined>;
+  findByAlias(alias: string): Promise<KmsKeyRow | undefined>;
+  /** Oldest first. */
+  list(): Promise<KmsKeyRow[]>;
+  /** False when there is no such key. */
+  setState(keyId: string, state: 'Enabled' | 'Disabled'): Promise<boolean>;
+}
+
+export class KmsKeyRepository implements KmsKeysStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 

@@ -38,31 +38,58 @@ type SpeechJobTables = {
 
 export type SpeechJobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
-/** A job as the speech domain reads it (the audio is read separately, by `audio`). */
-export interface SpeechJobRow {
+/**
+ * A job as the speech domain reads it (the audio is read separately, by `audio`). Its
+ * parameters, result and failure are the domain's documents, stored as JSON.
+ */
+export interface SpeechJobRecord {
   readonly jobId: string;
   readonly clientId: string;
   readonly endUserId: string | null;
   readonly status: SpeechJobStatus;
-  /** The checked request, JSON (the domain's to read). */
-  readonly parameters: string;
+  /** The checked request. */
+  readonly parameters: object;
   readonly audioMs: number;
   readonly reservationId: string;
   readonly reservedMs: number;
   readonly reservationExpiresAt: number;
-  /** JSON, when succeeded. */
-  readonly result: string | null;
-  /** JSON, when failed. */
-  readonly error: string | null;
+  /** When succeeded. */
+  readonly result: object | null;
+  /** When failed: the error it failed with. */
+  readonly failure: object | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
 
-export type NewSpeechJob = Omit<SpeechJobRow, 'status' | 'result' | 'error' | 'updatedAt'>;
+export type NewSpeechJob = Omit<SpeechJobRecord, 'status' | 'result' | 'failure' | 'updatedAt'>;
 
 export type SpeechJobOutcome =
-  | { readonly status: 'succeeded'; readonly result: string }
-  | { readonly status: 'failed'; readonly error: string };
+  | { readonly status: 'succeeded'; readonly result: object }
+  | { readonly status: 'failed'; readonly failure: object };
+
+/** What the speech jobs domain needs from storage. */
+export interface SpeechJobsStore {
+  /** The job, its audio and its queue entry together: durable once this resolves. */
+  insert(job: NewSpeechJob, pcm: Uint8Array): Promise<void>;
+  /** Shown as running from its first claim on (until it ends). */
+  markRunning(jobId: string, now: number): Promise<void>;
+  /** Jobs and their audio (finished jobs past their retention). */
+  delete(jobIds: readonly string[]): Promise<void>;
+  get(jobId: string): Promise<SpeechJobRecord | undefined>;
+  /** 16-bit PCM, or undefined once deleted. */
+  audio(jobId: string): Promise<Uint8Array | undefined>;
+  /**
+   * Records the outcome and ends the job's queue entry if `owner` still holds it, and (unless
+   * `keepAudio`) deletes its audio, together. False when the lease was lost: nothing is written.
+   */
+  finish(
+    jobId: string,
+    owner: string,
+    outcome: SpeechJobOutcome,
+    now: number,
+    keepAudio: boolean,
+  ): Promise<boolean>;
+}
 
 /**
  * Async scoring jobs and their audio. Their execution (claims, leases, attempts) is the job
@@ -70,14 +97,13 @@ export type SpeechJobOutcome =
  * outcome is written in the transaction that ends the entry under the runner's lease, so a
  * runner that lost its lease can never overwrite the job's outcome.
  */
-export class SpeechJobsRepository {
+export class SpeechJobsRepository implements SpeechJobsStore {
   readonly #db: Kysely<Database & SpeechJobTables>;
 
   constructor(dialect: StorageDialect) {
     this.#db = dialect.db.withTables<SpeechJobTables>();
   }
 
-  /** The job, its audio and its queue entry in one transaction: durable once this resolves. */
   async insert(job: NewSpeechJob, pcm: Uint8Array): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx
@@ -87,7 +113,7 @@ export class SpeechJobsRepository {
           client_id: job.clientId,
           end_user_id: job.endUserId,
           status: 'queued',
-          parameters: job.parameters,
+          parameters: JSON.stringify(job.parameters),
           audio_ms: job.audioMs,
           reservation_id: job.reservationId,
           reserved_ms: job.reservedMs,
@@ -109,7 +135,6 @@ export class SpeechJobsRepository {
     });
   }
 
-  /** Shown as running from its first claim on (until it ends). */
   async markRunning(jobId: string, now: number): Promise<void> {
     await this.#db
       .updateTable('speech_jobs')
@@ -119,7 +144,6 @@ export class SpeechJobsRepository {
       .execute();
   }
 
-  /** Deletes jobs and their audio (finished jobs past their retention). */
   async delete(jobIds: readonly string[]): Promise<void> {
     if (jobIds.length === 0) return;
     await this.#db
@@ -128,7 +152,7 @@ export class SpeechJobsRepository {
       .execute();
   }
 
-  async get(jobId: string): Promise<SpeechJobRow | undefined> {
+  async get(jobId: string): Promise<SpeechJobRecord | undefined> {
     const row = await this.#db
       .selectFrom('speech_jobs')
       .selectAll()
@@ -137,7 +161,6 @@ export class SpeechJobsRepository {
     return row && toJob(row);
   }
 
-  /** 16-bit PCM, or undefined once deleted. */
   async audio(jobId: string): Promise<Uint8Array | undefined> {
     const row = await this.#db
       .selectFrom('speech_job_audio')
@@ -147,11 +170,6 @@ export class SpeechJobsRepository {
     return row?.pcm;
   }
 
-  /**
-   * Records the outcome and ends the job's queue entry if `owner` still holds it, and (unless
-   * `keepAudio`) deletes its audio, in one transaction. False when the lease was lost: nothing
-   * is written.
-   */
   async finish(
     jobId: string,
     owner: string,
@@ -165,8 +183,8 @@ export class SpeechJobsRepository {
         .updateTable('speech_jobs')
         .set((eb) => ({
           status: outcome.status,
-          result: outcome.status === 'succeeded' ? outcome.result : null,
-          error: outcome.status === 'failed' ? outcome.error : null,
+          result: outcome.status === 'succeeded' ? JSON.stringify(outcome.result) : null,
+          error: outcome.status === 'failed' ? JSON.stringify(outcome.failure) : null,
           updated_at: now,
           version: eb('version', '+', 1),
         }))
@@ -179,19 +197,19 @@ export class SpeechJobsRepository {
   }
 }
 
-function toJob(r: SpeechJobsTable): SpeechJobRow {
+function toJob(r: SpeechJobsTable): SpeechJobRecord {
   return {
     jobId: r.job_id,
     clientId: r.client_id,
     endUserId: r.end_user_id,
     status: r.status,
-    parameters: r.parameters,
+    parameters: JSON.parse(r.parameters) as object,
     audioMs: Number(r.audio_ms),
     reservationId: r.reservation_id,
     reservedMs: Number(r.reserved_ms),
     reservationExpiresAt: Number(r.reservation_expires_at),
-    result: r.result,
-    error: r.error,
+    result: r.result === null ? null : (JSON.parse(r.result) as object),
+    failure: r.error === null ? null : (JSON.parse(r.error) as object),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };

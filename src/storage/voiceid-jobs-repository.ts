@@ -17,8 +17,8 @@ export interface VoiceIdJobRecord {
   readonly jobId: string;
   readonly domainId: string;
   readonly type: JobType;
-  /** What the job was started with, JSON (the domain's to read). */
-  readonly spec: string;
+  /** What the job was started with: the domain's document, stored as JSON. */
+  readonly spec: object;
   readonly status: JobStatus;
   readonly clientToken: string | null;
   /** Hash of the start request without its ClientToken: a repeated token must repeat it. */
@@ -82,7 +82,7 @@ export class VoiceIdJobsRepository implements VoiceIdJobsStore {
             job_id: job.jobId,
             domain_id: job.domainId,
             job_type: job.type,
-            spec: job.spec,
+            spec: JSON.stringify(job.spec),
             status: job.status,
             client_token: job.clientToken,
             request_fingerprint: job.fingerprint,
@@ -197,7 +197,7 @@ function toRecord(r: Selectable<VoiceIdJobsTable>): VoiceIdJobRecord {
     jobId: r.job_id,
     domainId: r.domain_id,
     type: r.job_type,
-    spec: r.spec,
+    spec: JSON.parse(r.spec) as object,
     status: r.status,
     clientToken: r.client_token,
     fingerprint: r.request_fingerprint,

@@ -1,25 +1,23 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database, VoiceIdSpeakersTable, VoiceIdVoiceDataTable } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
-import { isForeignKeyViolation } from './voiceid-repository.js';
+import {
+  WatchlistGone,
+  type FraudsterRecord,
+  type NewSpeaker,
+  type SpeakerRecord,
+  type VoiceDataRecord,
+  type VoiceIdPeopleStore,
+} from './voiceid-store.js';
 
-export type SpeakerRow = Selectable<VoiceIdSpeakersTable>;
-export type VoiceDataRow = Selectable<VoiceIdVoiceDataTable>;
-
-export interface FraudsterRow {
-  readonly fraudsterId: string;
-  readonly domainId: string;
-  readonly createdAt: number;
-  readonly watchlistIds: readonly string[];
-}
-
-export class WatchlistGone extends Error {}
+type SpeakerRow = Selectable<VoiceIdSpeakersTable>;
+type VoiceDataRow = Selectable<VoiceIdVoiceDataTable>;
 
 /**
  * Voice ID speakers and fraudsters with their encrypted voice data. A resource and its voice
  * data are written and deleted in one transaction.
  */
-export class VoiceIdPeopleRepository {
+export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 
@@ -35,7 +33,7 @@ export class VoiceIdPeopleRepository {
     fraudsterId: string,
     watchlistId: string,
     createdAt: number,
-    voiceData: readonly VoiceDataRow[],
+    voiceData: readonly VoiceDataRecord[],
   ): Promise<void> {
     try {
       await this.#db.transaction().execute(async (trx) => {
@@ -50,12 +48,12 @@ export class VoiceIdPeopleRepository {
         await insertVoiceData(trx, voiceData);
       });
     } catch (e) {
-      if (isForeignKeyViolation(e)) throw new WatchlistGone();
+      if (this.#dialect.isForeignKeyViolation(e)) throw new WatchlistGone();
       throw e;
     }
   }
 
-  async getFraudster(domainId: string, fraudsterId: string): Promise<FraudsterRow | undefined> {
+  async getFraudster(domainId: string, fraudsterId: string): Promise<FraudsterRecord | undefined> {
     const row = await this.#db
       .selectFrom('voiceid_fraudsters')
       .selectAll()
@@ -72,7 +70,7 @@ export class VoiceIdPeopleRepository {
     watchlistId: string | undefined,
     afterId: string | undefined,
     limit: number,
-  ): Promise<FraudsterRow[]> {
+  ): Promise<FraudsterRecord[]> {
     let q = this.#db
       .selectFrom('voiceid_fraudsters as f')
       .selectAll('f')
@@ -86,7 +84,6 @@ export class VoiceIdPeopleRepository {
     return this.attachWatchlists(await q.orderBy('f.fraudster_id').limit(limit).execute());
   }
 
-  /** Adds the association; a repeated association is a no-op. */
   async associate(fraudsterId: string, watchlistId: string): Promise<void> {
     try {
       await this.#db
@@ -95,12 +92,11 @@ export class VoiceIdPeopleRepository {
         .execute();
     } catch (e) {
       if (this.#dialect.isUniqueViolation(e)) return;
-      if (isForeignKeyViolation(e)) throw new WatchlistGone();
+      if (this.#dialect.isForeignKeyViolation(e)) throw new WatchlistGone();
       throw e;
     }
   }
 
-  /** Removes the association unless it is the fraudster's last one. */
   async disassociate(
     fraudsterId: string,
     watchlistId: string,
@@ -153,7 +149,7 @@ export class VoiceIdPeopleRepository {
 
   private async attachWatchlists(
     rows: readonly { fraudster_id: string; domain_id: string; created_at: number }[],
-  ): Promise<FraudsterRow[]> {
+  ): Promise<FraudsterRecord[]> {
     if (rows.length === 0) return [];
     const links = await this.#db
       .selectFrom('voiceid_fraudster_watchlists')
@@ -177,8 +173,7 @@ export class VoiceIdPeopleRepository {
 
   // ---- speakers
 
-  /** By generated id (`id#…`) or customer speaker id. */
-  async findSpeaker(domainId: string, speakerId: string): Promise<SpeakerRow | undefined> {
+  async findSpeaker(domainId: string, speakerId: string): Promise<SpeakerRecord | undefined> {
     const column = speakerId.startsWith('id#') ? 'generated_id' : 'customer_speaker_id';
     const row = await this.#db
       .selectFrom('voiceid_speakers')
@@ -186,25 +181,33 @@ export class VoiceIdPeopleRepository {
       .where('domain_id', '=', domainId)
       .where(column, '=', speakerId)
       .executeTakeFirst();
-    return row && normaliseSpeaker(row);
+    return row && speakerRecord(row);
   }
 
   async listSpeakers(
     domainId: string,
     afterId: string | undefined,
     limit: number,
-  ): Promise<SpeakerRow[]> {
+  ): Promise<SpeakerRecord[]> {
     let q = this.#db.selectFrom('voiceid_speakers').selectAll().where('domain_id', '=', domainId);
     if (afterId !== undefined) q = q.where('generated_id', '>', afterId);
-    return (await q.orderBy('generated_id').limit(limit).execute()).map(normaliseSpeaker);
+    return (await q.orderBy('generated_id').limit(limit).execute()).map(speakerRecord);
   }
 
-  /** Creates the speaker as OPTED_OUT, unless one with that customer id appeared meanwhile. */
-  async insertOptedOutSpeaker(row: SpeakerRow): Promise<boolean> {
+  async insertOptedOutSpeaker(speaker: NewSpeaker): Promise<boolean> {
     try {
       await this.#db
         .insertInto('voiceid_speakers')
-        .values({ ...row, version: 1 })
+        .values({
+          generated_id: speaker.generatedId,
+          domain_id: speaker.domainId,
+          customer_speaker_id: speaker.customerSpeakerId,
+          status: 'OPTED_OUT',
+          created_at: speaker.createdAt,
+          updated_at: speaker.updatedAt,
+          last_accessed_at: speaker.lastAccessedAt,
+          version: 1,
+        })
         .execute();
       return true;
     } catch (e) {
@@ -213,7 +216,6 @@ export class VoiceIdPeopleRepository {
     }
   }
 
-  /** Marks the speaker OPTED_OUT and deletes its voice data, in one transaction. */
   async optOut(domainId: string, generatedId: string, at: number): Promise<void> {
     await this.#db.transaction().execute(async (trx) => {
       await trx
@@ -251,7 +253,7 @@ export class VoiceIdPeopleRepository {
 
   // ---- voice data
 
-  async voiceDataOf(ownerId: string): Promise<VoiceDataRow[]> {
+  async voiceDataOf(ownerId: string): Promise<VoiceDataRecord[]> {
     return (
       await this.#db
         .selectFrom('voiceid_voice_data')
@@ -259,7 +261,7 @@ export class VoiceIdPeopleRepository {
         .where('owner_id', '=', ownerId)
         .orderBy('created_at')
         .execute()
-    ).map(normaliseData);
+    ).map(voiceDataRecord);
   }
 
   async countVoiceData(domainId: string): Promise<number> {
@@ -271,8 +273,11 @@ export class VoiceIdPeopleRepository {
     return Number(r.n);
   }
 
-  /** Records of the domain not yet under `keyRef`. */
-  async recordsNotUnder(domainId: string, keyRef: string, limit: number): Promise<VoiceDataRow[]> {
+  async recordsNotUnder(
+    domainId: string,
+    keyRef: string,
+    limit: number,
+  ): Promise<VoiceDataRecord[]> {
     return (
       await this.#db
         .selectFrom('voiceid_voice_data')
@@ -282,10 +287,9 @@ export class VoiceIdPeopleRepository {
         .orderBy('record_id')
         .limit(limit)
         .execute()
-    ).map(normaliseData);
+    ).map(voiceDataRecord);
   }
 
-  /** Moves one record's data key to another KMS key; a no-op if someone already did. */
   async rewrap(
     recordId: string,
     fromKeyRef: string,
@@ -305,25 +309,48 @@ class LastWatchlist extends Error {}
 
 async function insertVoiceData(
   trx: Transaction<Database>,
-  rows: readonly VoiceDataRow[],
+  records: readonly VoiceDataRecord[],
 ): Promise<void> {
-  if (rows.length > 0)
+  if (records.length > 0)
     await trx
       .insertInto('voiceid_voice_data')
-      .values([...rows])
+      .values(
+        records.map((r) => ({
+          record_id: r.recordId,
+          domain_id: r.domainId,
+          owner_id: r.ownerId,
+          kind: r.kind,
+          key_ref: r.keyRef,
+          wrapped_key: r.wrappedKey,
+          ciphertext: r.ciphertext,
+          created_at: r.createdAt,
+        })),
+      )
       .execute();
 }
 
-function normaliseSpeaker(r: SpeakerRow): SpeakerRow {
+function speakerRecord(r: SpeakerRow): SpeakerRecord {
   return {
-    ...r,
-    created_at: Number(r.created_at),
-    updated_at: Number(r.updated_at),
-    last_accessed_at: r.last_accessed_at === null ? null : Number(r.last_accessed_at),
+    generatedId: r.generated_id,
+    domainId: r.domain_id,
+    customerSpeakerId: r.customer_speaker_id,
+    status: r.status,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    lastAccessedAt: r.last_accessed_at === null ? null : Number(r.last_accessed_at),
     version: Number(r.version),
   };
 }
 
-function normaliseData(r: VoiceDataRow): VoiceDataRow {
-  return { ...r, created_at: Number(r.created_at) };
+function voiceDataRecord(r: VoiceDataRow): VoiceDataRecord {
+  return {
+    recordId: r.record_id,
+    domainId: r.domain_id,
+    ownerId: r.owner_id,
+    kind: r.kind,
+    keyRef: r.key_ref,
+    wrappedKey: r.wrapped_key,
+    ciphertext: r.ciphertext,
+    createdAt: Number(r.created_at),
+  };
 }

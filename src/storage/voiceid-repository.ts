@@ -2,6 +2,18 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, VoiceIdDomainsTable, VoiceIdWatchlistsTable } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
 import { completeWithin, enqueueWithin } from './job-queue-repository.js';
+import {
+  ClientTokenTaken,
+  DomainGone,
+  type DomainChange,
+  type DomainRecord,
+  type NewDomain,
+  type NewWatchlist,
+  type TagRecord,
+  type VoiceIdDomainsStore,
+  type WatchlistChange,
+  type WatchlistRecord,
+} from './voiceid-store.js';
 
 /** The queue kind of a domain's re-encryption after its key changed. */
 export const VOICEID_REENCRYPT_JOB_KIND = 'voiceid.reencrypt';
@@ -10,21 +22,14 @@ export const reencryptionJobId = (domainId: string): string => `reencrypt-${doma
 /** The domain a re-encryption entry is for. */
 export const domainOfReencryptionJob = (jobId: string): string => jobId.slice('reencrypt-'.length);
 
-export type DomainRow = Selectable<VoiceIdDomainsTable> & {
-  /** The state of the domain's current key, joined in. */
-  readonly key_state: 'Enabled' | 'Disabled';
-};
-export type WatchlistRow = Selectable<VoiceIdWatchlistsTable>;
-
-export class ClientTokenTaken extends Error {}
-/** The domain was deleted while this write ran (a foreign key said so). */
-export class DomainGone extends Error {}
+type DomainRow = Selectable<VoiceIdDomainsTable> & { readonly key_state: 'Enabled' | 'Disabled' };
+type WatchlistRow = Selectable<VoiceIdWatchlistsTable>;
 
 /**
  * Voice ID control-plane persistence. Domain reads join the key's state, so a disabled key
  * shows as a suspended domain in the same single query.
  */
-export class VoiceIdRepository {
+export class VoiceIdRepository implements VoiceIdDomainsStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 
@@ -41,41 +46,54 @@ export class VoiceIdRepository {
       .select('k.state as key_state');
   }
 
-  async getDomain(domainId: string): Promise<DomainRow | undefined> {
-    return normaliseDomain(
-      await this.domains().where('d.domain_id', '=', domainId).executeTakeFirst(),
-    );
+  async getDomain(domainId: string): Promise<DomainRecord | undefined> {
+    const row = await this.domains().where('d.domain_id', '=', domainId).executeTakeFirst();
+    return row && domainRecord(row);
   }
 
-  async findDomainByClientToken(token: string): Promise<DomainRow | undefined> {
-    return normaliseDomain(
-      await this.domains().where('d.client_token', '=', token).executeTakeFirst(),
-    );
+  async findDomainByClientToken(token: string): Promise<DomainRecord | undefined> {
+    const row = await this.domains().where('d.client_token', '=', token).executeTakeFirst();
+    return row && domainRecord(row);
   }
 
-  async listDomains(afterId: string | undefined, limit: number): Promise<DomainRow[]> {
+  async listDomains(afterId: string | undefined, limit: number): Promise<DomainRecord[]> {
     let q = this.domains();
     if (afterId !== undefined) q = q.where('d.domain_id', '>', afterId);
     const rows = await q.orderBy('d.domain_id').limit(limit).execute();
-    return rows.map((r) => normaliseDomain(r)!);
+    return rows.map(domainRecord);
   }
 
-  /** The domain, its default watchlist and its tags, in one transaction. */
   async insertDomain(
-    domain: Omit<Selectable<VoiceIdDomainsTable>, 'version'>,
-    defaultWatchlist: Omit<WatchlistRow, 'version'>,
-    tags: readonly { key: string; value: string }[],
+    domain: NewDomain,
+    defaultWatchlist: NewWatchlist,
+    tags: readonly TagRecord[],
   ): Promise<void> {
     try {
       await this.#db.transaction().execute(async (trx) => {
-        await trx.insertInto('voiceid_domains').values(domain).execute();
-        await trx.insertInto('voiceid_watchlists').values(defaultWatchlist).execute();
+        await trx
+          .insertInto('voiceid_domains')
+          .values({
+            domain_id: domain.domainId,
+            name: domain.name,
+            description: domain.description,
+            kms_key_id: domain.kmsKeyId,
+            key_ref: domain.keyRef,
+            status: domain.status,
+            ...encryptionColumns(domain.encryptionUpdate),
+            default_watchlist_id: domain.defaultWatchlistId,
+            client_token: domain.clientToken,
+            request_fingerprint: domain.requestFingerprint,
+            created_at: domain.createdAt,
+            updated_at: domain.updatedAt,
+          })
+          .execute();
+        await trx.insertInto('voiceid_watchlists').values(watchlistRow(defaultWatchlist)).execute();
         if (tags.length > 0) {
           await trx
             .insertInto('voiceid_tags')
             .values(
               tags.map((t) => ({
-                domain_id: domain.domain_id,
+                domain_id: domain.domainId,
                 tag_key: t.key,
                 tag_value: t.value,
               })),
@@ -89,32 +107,24 @@ export class VoiceIdRepository {
     }
   }
 
-  /**
-   * Full replace if the row still has `expectedVersion`; false when another write won. With
-   * `startReencryption`, the domain's re-encryption job is queued in the same transaction.
-   */
   async updateDomain(
     domainId: string,
     expectedVersion: number,
-    change: Partial<
-      Pick<
-        Selectable<VoiceIdDomainsTable>,
-        | 'name'
-        | 'description'
-        | 'kms_key_id'
-        | 'key_ref'
-        | 'sse_update_status'
-        | 'sse_old_kms_key_id'
-        | 'sse_message'
-        | 'updated_at'
-      >
-    >,
-    startReencryption = false,
+    change: DomainChange,
+    startReencryption: boolean,
   ): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       const r = await trx
         .updateTable('voiceid_domains')
-        .set({ ...change, version: expectedVersion + 1 })
+        .set({
+          name: change.name,
+          description: change.description,
+          kms_key_id: change.kmsKeyId,
+          key_ref: change.keyRef,
+          updated_at: change.updatedAt,
+          ...(change.encryptionUpdate && encryptionColumns(change.encryptionUpdate)),
+          version: expectedVersion + 1,
+        })
         .where('domain_id', '=', domainId)
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
@@ -131,10 +141,6 @@ export class VoiceIdRepository {
     });
   }
 
-  /**
-   * Ends an encryption update, only if it is still the update toward `keyRef` (a newer key
-   * change restarts it instead), with the end of its queue entry under `owner`'s lease.
-   */
   async finishEncryptionUpdate(
     domainId: string,
     keyRef: string,
@@ -176,33 +182,35 @@ export class VoiceIdRepository {
 
   // ---- watchlists
 
-  async getWatchlist(domainId: string, watchlistId: string): Promise<WatchlistRow | undefined> {
-    return this.#db
+  async getWatchlist(domainId: string, watchlistId: string): Promise<WatchlistRecord | undefined> {
+    const row = await this.#db
       .selectFrom('voiceid_watchlists')
       .selectAll()
       .where('watchlist_id', '=', watchlistId)
       .where('domain_id', '=', domainId)
       .executeTakeFirst();
+    return row && watchlistRecord(row);
   }
 
   async findWatchlistByClientToken(
     domainId: string,
     token: string,
-  ): Promise<WatchlistRow | undefined> {
-    return this.#db
+  ): Promise<WatchlistRecord | undefined> {
+    const row = await this.#db
       .selectFrom('voiceid_watchlists')
       .selectAll()
       .where('domain_id', '=', domainId)
       .where('client_token', '=', token)
       .executeTakeFirst();
+    return row && watchlistRecord(row);
   }
 
-  async insertWatchlist(row: Omit<WatchlistRow, 'version'>): Promise<void> {
+  async insertWatchlist(watchlist: NewWatchlist): Promise<void> {
     try {
-      await this.#db.insertInto('voiceid_watchlists').values(row).execute();
+      await this.#db.insertInto('voiceid_watchlists').values(watchlistRow(watchlist)).execute();
     } catch (e) {
       if (this.#dialect.isUniqueViolation(e)) throw new ClientTokenTaken();
-      if (isForeignKeyViolation(e)) throw new DomainGone();
+      if (this.#dialect.isForeignKeyViolation(e)) throw new DomainGone();
       throw e;
     }
   }
@@ -211,11 +219,16 @@ export class VoiceIdRepository {
     domainId: string,
     watchlistId: string,
     expectedVersion: number,
-    change: { name: string; description: string | null; updated_at: number },
+    change: WatchlistChange,
   ): Promise<boolean> {
     const r = await this.#db
       .updateTable('voiceid_watchlists')
-      .set({ ...change, version: expectedVersion + 1 })
+      .set({
+        name: change.name,
+        description: change.description,
+        updated_at: change.updatedAt,
+        version: expectedVersion + 1,
+      })
       .where('watchlist_id', '=', watchlistId)
       .where('domain_id', '=', domainId)
       .where('version', '=', expectedVersion)
@@ -224,8 +237,8 @@ export class VoiceIdRepository {
   }
 
   /**
-   * Deletes a custom watchlist unless fraudsters belong to it. The foreign key from the
-   * associations decides a race with a concurrent AssociateFraudster: the delete then fails.
+   * The foreign key from the associations decides a race with a concurrent AssociateFraudster:
+   * the delete then fails.
    */
   async deleteWatchlist(
     domainId: string,
@@ -249,7 +262,7 @@ export class VoiceIdRepository {
         return r.numDeletedRows > 0n ? ('deleted' as const) : ('missing' as const);
       });
     } catch (e) {
-      if (isForeignKeyViolation(e)) return 'not-empty';
+      if (this.#dialect.isForeignKeyViolation(e)) return 'not-empty';
       throw e;
     }
   }
@@ -258,15 +271,15 @@ export class VoiceIdRepository {
     domainId: string,
     afterId: string | undefined,
     limit: number,
-  ): Promise<WatchlistRow[]> {
+  ): Promise<WatchlistRecord[]> {
     let q = this.#db.selectFrom('voiceid_watchlists').selectAll().where('domain_id', '=', domainId);
     if (afterId !== undefined) q = q.where('watchlist_id', '>', afterId);
-    return q.orderBy('watchlist_id').limit(limit).execute();
+    return (await q.orderBy('watchlist_id').limit(limit).execute()).map(watchlistRecord);
   }
 
   // ---- tags
 
-  async listTags(domainId: string): Promise<{ key: string; value: string }[]> {
+  async listTags(domainId: string): Promise<TagRecord[]> {
     const rows = await this.#db
       .selectFrom('voiceid_tags')
       .select(['tag_key', 'tag_value'])
@@ -277,14 +290,13 @@ export class VoiceIdRepository {
   }
 
   /**
-   * Upserts tags, refusing to exceed `maxTags` on the domain. The domain row is locked first
-   * where the database has row locks, so concurrent taggers count one after another (SQLite
+   * The domain row is locked first where the database has row locks, so concurrent taggers count one after another (SQLite
    * serialises writers anyway); the upsert makes a concurrent write of the same key a
    * last-writer-wins, not a duplicate-key failure.
    */
   async putTags(
     domainId: string,
-    tags: readonly { key: string; value: string }[],
+    tags: readonly TagRecord[],
     maxTags: number,
   ): Promise<'ok' | 'too-many'> {
     try {
@@ -317,7 +329,7 @@ export class VoiceIdRepository {
       });
     } catch (e) {
       if (e instanceof TooManyTags) return 'too-many';
-      if (isForeignKeyViolation(e)) throw new DomainGone();
+      if (this.#dialect.isForeignKeyViolation(e)) throw new DomainGone();
       throw e;
     }
   }
@@ -334,19 +346,65 @@ export class VoiceIdRepository {
 
 class TooManyTags extends Error {}
 
-export function isForeignKeyViolation(e: unknown): boolean {
-  if (typeof e !== 'object' || e === null || !('code' in e)) return false;
-  return e.code === '23503' || e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+function domainRecord(r: DomainRow): DomainRecord {
+  return {
+    domainId: r.domain_id,
+    name: r.name,
+    description: r.description,
+    kmsKeyId: r.kms_key_id,
+    keyRef: r.key_ref,
+    status: r.status,
+    keyEnabled: r.key_state === 'Enabled',
+    encryptionUpdate:
+      r.sse_update_status === null
+        ? null
+        : {
+            status: r.sse_update_status,
+            oldKmsKeyId: r.sse_old_kms_key_id,
+            message: r.sse_message,
+          },
+    defaultWatchlistId: r.default_watchlist_id,
+    clientToken: r.client_token,
+    requestFingerprint: r.request_fingerprint,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    version: Number(r.version),
+  };
 }
 
-function normaliseDomain<
-  T extends { created_at: number; updated_at: number; version: number } | undefined,
->(row: T): T {
-  if (!row) return row;
+function encryptionColumns(update: DomainRecord['encryptionUpdate']) {
   return {
-    ...row,
-    created_at: Number(row.created_at),
-    updated_at: Number(row.updated_at),
-    version: Number(row.version),
+    sse_update_status: update?.status ?? null,
+    sse_old_kms_key_id: update?.oldKmsKeyId ?? null,
+    sse_message: update?.message ?? null,
+  };
+}
+
+function watchlistRecord(r: WatchlistRow): WatchlistRecord {
+  return {
+    watchlistId: r.watchlist_id,
+    domainId: r.domain_id,
+    name: r.name,
+    description: r.description,
+    isDefault: r.is_default === 1,
+    clientToken: r.client_token,
+    requestFingerprint: r.request_fingerprint,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    version: Number(r.version),
+  };
+}
+
+function watchlistRow(w: NewWatchlist) {
+  return {
+    watchlist_id: w.watchlistId,
+    domain_id: w.domainId,
+    name: w.name,
+    description: w.description,
+    is_default: w.isDefault ? 1 : 0,
+    client_token: w.clientToken,
+    request_fingerprint: w.requestFingerprint,
+    created_at: w.createdAt,
+    updated_at: w.updatedAt,
   };
 }

@@ -3,8 +3,8 @@ import { KeyDisabled, KeyNotFound } from '../keys/index.js';
 import {
   domainOfReencryptionJob,
   type QueueEntry,
-  type VoiceIdPeopleRepository,
-  type VoiceIdRepository,
+  type VoiceIdDomainsStore,
+  type VoiceIdPeopleStore,
 } from '../storage/index.js';
 import type { VoiceDataVault } from './voice-data-vault.js';
 
@@ -30,15 +30,15 @@ interface Logger {
  * the update as FAILED with a message saying what to do.
  */
 export class ReencryptionHandler implements JobHandler {
-  readonly #domains: VoiceIdRepository;
-  readonly #people: VoiceIdPeopleRepository;
+  readonly #domains: VoiceIdDomainsStore;
+  readonly #people: VoiceIdPeopleStore;
   readonly #vault: VoiceDataVault;
   readonly #options: ReencryptionOptions;
   readonly #log: Logger;
 
   constructor(
-    domains: VoiceIdRepository,
-    people: VoiceIdPeopleRepository,
+    domains: VoiceIdDomainsStore,
+    people: VoiceIdPeopleStore,
     vault: VoiceDataVault,
     options: ReencryptionOptions,
     log: Logger,
@@ -56,8 +56,8 @@ export class ReencryptionHandler implements JobHandler {
       if (ctx.signal.aborted) return; // stopping or lease lost: the next claim resumes
       // Re-read each batch: the target key may have changed (after a FAILED retry with a new key).
       const domain = await this.#domains.getDomain(domainId);
-      const target = domain?.key_ref ?? '';
-      if (!domain || domain.sse_update_status !== 'IN_PROGRESS') {
+      const target = domain?.keyRef ?? '';
+      if (!domain || domain.encryptionUpdate?.status !== 'IN_PROGRESS') {
         await this.#domains.finishEncryptionUpdate(domainId, target, 'COMPLETED', null, ctx.owner);
         return;
       }
@@ -71,8 +71,8 @@ export class ReencryptionHandler implements JobHandler {
         if (ctx.signal.aborted) return;
         try {
           await this.#people.rewrap(
-            record.record_id,
-            record.key_ref,
+            record.recordId,
+            record.keyRef,
             target,
             await this.#vault.rewrap(record, target),
           );
@@ -86,7 +86,7 @@ export class ReencryptionHandler implements JobHandler {
               message,
               ctx.owner,
             );
-            this.#log.error({ domainId, keyRef: record.key_ref }, 're-encryption failed');
+            this.#log.error({ domainId, keyRef: record.keyRef }, 're-encryption failed');
             return;
           }
           throw e;

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import type { KeyService } from '../keys/index.js';
-import type { VoiceDataRow } from '../storage/index.js';
+import type { VoiceDataKind, VoiceDataRecord } from '../storage/index.js';
 
 /**
  * Envelope encryption of a domain's voice data (enrollment audio, voiceprints): each record gets
@@ -19,9 +19,9 @@ export class VoiceDataVault {
     domainId: string,
     keyRef: string,
     ownerId: string,
-    kind: 'AUDIO' | 'VOICEPRINT',
+    kind: VoiceDataKind,
     plaintext: Uint8Array,
-  ): Promise<VoiceDataRow> {
+  ): Promise<VoiceDataRecord> {
     const recordId = randomUUID();
     const { plaintext: dataKey, wrapped } = await this.#keys.generateDataKey(
       keyRef,
@@ -33,26 +33,26 @@ export class VoiceDataVault {
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     dataKey.fill(0);
     return {
-      record_id: recordId,
-      domain_id: domainId,
-      owner_id: ownerId,
+      recordId,
+      domainId,
+      ownerId,
       kind,
-      key_ref: keyRef,
-      wrapped_key: wrapped,
+      keyRef,
+      wrappedKey: wrapped,
       ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64'),
-      created_at: Date.now(),
+      createdAt: Date.now(),
     };
   }
 
-  async open(row: VoiceDataRow): Promise<Buffer> {
+  async open(record: VoiceDataRecord): Promise<Buffer> {
     const dataKey = await this.#keys.unwrapDataKey(
-      row.key_ref,
-      row.wrapped_key,
-      keyContext(row.domain_id, row.record_id),
+      record.keyRef,
+      record.wrappedKey,
+      keyContext(record.domainId, record.recordId),
     );
-    const bytes = Buffer.from(row.ciphertext, 'base64');
+    const bytes = Buffer.from(record.ciphertext, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', dataKey, bytes.subarray(0, 12));
-    decipher.setAAD(Buffer.from(dataContext(row.domain_id, row.record_id, row.kind)));
+    decipher.setAAD(Buffer.from(dataContext(record.domainId, record.recordId, record.kind)));
     decipher.setAuthTag(bytes.subarray(12, 28));
     const plain = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
     dataKey.fill(0);
@@ -60,9 +60,9 @@ export class VoiceDataVault {
   }
 
   /** The record's data key wrapped under `toKeyRef` instead (unwrapped with its current key). */
-  async rewrap(row: VoiceDataRow, toKeyRef: string): Promise<string> {
-    const context = keyContext(row.domain_id, row.record_id);
-    const dataKey = await this.#keys.unwrapDataKey(row.key_ref, row.wrapped_key, context);
+  async rewrap(record: VoiceDataRecord, toKeyRef: string): Promise<string> {
+    const context = keyContext(record.domainId, record.recordId);
+    const dataKey = await this.#keys.unwrapDataKey(record.keyRef, record.wrappedKey, context);
     const wrapped = await this.#keys.wrapDataKey(toKeyRef, dataKey, context);
     dataKey.fill(0);
     return wrapped;

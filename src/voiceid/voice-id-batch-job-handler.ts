@@ -35,7 +35,7 @@ export class VoiceIdBatchJobHandler implements JobHandler {
       return;
     }
     await this.#repo.markInProgress(job.jobId);
-    const spec = JSON.parse(job.spec) as JobSpec;
+    const spec = job.spec as JobSpec;
     const manifest = await readManifest(this.#blobs, spec);
     if (!manifest) {
       await this.#fail(

@@ -3,17 +3,19 @@ import { catalog, voxError, type VoxgateError } from '../errors/index.js';
 import type { KeyService } from '../keys/index.js';
 import { KeysetPager, type Page, type PageRequest, type PageTokens } from '../pagination/index.js';
 
-export type { PageRequest };
 import {
   ClientTokenTaken,
   DomainGone,
-  type DomainRow,
-  type VoiceIdRepository,
-  type WatchlistRow,
+  type DomainChange,
+  type DomainRecord,
+  type DomainStatus,
+  type EncryptionUpdateStatus,
+  type VoiceIdDomainsStore,
+  type WatchlistRecord,
 } from '../storage/index.js';
 import { newUniqueId } from './ids.js';
 
-export type DomainStatus = 'ACTIVE' | 'PENDING' | 'SUSPENDED';
+export type { DomainStatus, PageRequest };
 
 export interface DomainView {
   readonly domainId: string;
@@ -27,7 +29,7 @@ export interface DomainView {
   readonly sseUpdate:
     | {
         readonly oldKmsKeyId: string | undefined;
-        readonly status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+        readonly status: EncryptionUpdateStatus;
         readonly message: string | undefined;
       }
     | undefined;
@@ -93,14 +95,14 @@ const fingerprint = (value: unknown): string =>
  * domain-scoped call on a domain that is not ACTIVE is ConflictException DOMAIN_NOT_ACTIVE.
  */
 export class VoiceIdControlPlane {
-  readonly #repo: VoiceIdRepository;
+  readonly #repo: VoiceIdDomainsStore;
   readonly #keys: KeyService;
   readonly #pager: KeysetPager;
   readonly #options: VoiceIdOptions;
   readonly #encryption: EncryptionUpdates;
 
   constructor(
-    repo: VoiceIdRepository,
+    repo: VoiceIdDomainsStore,
     keys: KeyService,
     tokens: PageTokens,
     options: VoiceIdOptions,
@@ -137,31 +139,29 @@ export class VoiceIdControlPlane {
     try {
       await this.#repo.insertDomain(
         {
-          domain_id: domainId,
+          domainId,
           name: input.name,
           description: input.description ?? null,
-          kms_key_id: input.kmsKeyId,
-          key_ref: key,
+          kmsKeyId: input.kmsKeyId,
+          keyRef: key,
           status: 'ACTIVE',
-          sse_update_status: null,
-          sse_old_kms_key_id: null,
-          sse_message: null,
-          default_watchlist_id: watchlistId,
-          client_token: input.clientToken ?? null,
-          request_fingerprint: print,
-          created_at: now,
-          updated_at: now,
+          encryptionUpdate: null,
+          defaultWatchlistId: watchlistId,
+          clientToken: input.clientToken ?? null,
+          requestFingerprint: print,
+          createdAt: now,
+          updatedAt: now,
         },
         {
-          watchlist_id: watchlistId,
-          domain_id: domainId,
+          watchlistId,
+          domainId,
           name: DEFAULT_WATCHLIST_NAME,
           description: DEFAULT_WATCHLIST_DESCRIPTION,
-          is_default: 1,
-          client_token: null,
-          request_fingerprint: null,
-          created_at: now,
-          updated_at: now,
+          isDefault: true,
+          clientToken: null,
+          requestFingerprint: null,
+          createdAt: now,
+          updatedAt: now,
         },
         input.tags,
       );
@@ -193,33 +193,38 @@ export class VoiceIdControlPlane {
   ): Promise<DomainView> {
     const row = await this.domainRow(domainId);
     const key = await this.usableKey(input.kmsKeyId);
-    const keyChanged = key !== row.key_ref;
-    if (keyChanged && row.sse_update_status === 'IN_PROGRESS')
+    const keyChanged = key !== row.keyRef;
+    const previous = row.encryptionUpdate;
+    if (keyChanged && previous?.status === 'IN_PROGRESS')
       throw voxError(catalog.VoiceIdConflictEncryptionLocked);
-    const retry = !keyChanged && row.sse_update_status === 'FAILED';
+    const retry = !keyChanged && previous?.status === 'FAILED';
     // A key change (or a retry after FAILED) re-encrypts the voice data there is, if any.
     const reencrypt = (keyChanged || retry) && (await this.#encryption.hasVoiceData(domainId));
-    const sse =
-      keyChanged || retry
-        ? {
-            sse_update_status: reencrypt ? ('IN_PROGRESS' as const) : ('COMPLETED' as const),
-            sse_old_kms_key_id: keyChanged ? row.kms_key_id : row.sse_old_kms_key_id,
-            sse_message: null,
-          }
-        : {};
-    const change = {
+    const change: DomainChange = {
       name: input.name,
       description: input.description ?? null,
-      kms_key_id: input.kmsKeyId,
-      key_ref: key,
-      updated_at: Date.now(),
-      ...sse,
+      kmsKeyId: input.kmsKeyId,
+      keyRef: key,
+      updatedAt: Date.now(),
+      ...((keyChanged || retry) && {
+        encryptionUpdate: {
+          status: reencrypt ? 'IN_PROGRESS' : 'COMPLETED',
+          oldKmsKeyId: keyChanged ? row.kmsKeyId : (previous?.oldKmsKeyId ?? null),
+          message: null,
+        },
+      }),
     };
     const updated = await this.#repo.updateDomain(domainId, row.version, change, reencrypt);
     if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
     if (reencrypt) this.#encryption.kick();
     // Answer with what this call wrote: a later writer may already have replaced it.
-    return this.view({ ...row, ...change, version: row.version + 1, key_state: 'Enabled' });
+    return this.view({
+      ...row,
+      ...change,
+      encryptionUpdate: change.encryptionUpdate ?? row.encryptionUpdate,
+      version: row.version + 1,
+      keyEnabled: true,
+    });
   }
 
   async deleteDomain(domainId: string): Promise<void> {
@@ -231,7 +236,7 @@ export class VoiceIdControlPlane {
       scope: 'ListDomains',
       defaultSize: 10,
       fetch: (after, limit) => this.#repo.listDomains(after, limit),
-      keyOf: (r) => r.domain_id,
+      keyOf: (r) => r.domainId,
       map: (r) => this.view(r),
     });
   }
@@ -256,19 +261,19 @@ export class VoiceIdControlPlane {
       if (existing) return this.sameWatchlist(existing, print, input.clientToken);
     }
     const now = Date.now();
-    const row = {
-      watchlist_id: newUniqueId(),
-      domain_id: domainId,
+    const watchlist = {
+      watchlistId: newUniqueId(),
+      domainId,
       name: input.name,
       description: input.description ?? null,
-      is_default: 0,
-      client_token: input.clientToken ?? null,
-      request_fingerprint: print,
-      created_at: now,
-      updated_at: now,
+      isDefault: false,
+      clientToken: input.clientToken ?? null,
+      requestFingerprint: print,
+      createdAt: now,
+      updatedAt: now,
     };
     try {
-      await this.#repo.insertWatchlist(row);
+      await this.#repo.insertWatchlist(watchlist);
     } catch (e) {
       if (e instanceof ClientTokenTaken && input.clientToken) {
         const winner = await this.#repo.findWatchlistByClientToken(domainId, input.clientToken);
@@ -278,7 +283,7 @@ export class VoiceIdControlPlane {
       throw e;
     }
     // Answer from what was written: a concurrent DeleteDomain may already have removed it.
-    return watchlistView({ ...row, version: 1 });
+    return watchlistView({ ...watchlist, version: 1 });
   }
 
   async describeWatchlist(domainId: string, watchlistId: string): Promise<WatchlistView> {
@@ -293,11 +298,11 @@ export class VoiceIdControlPlane {
   ): Promise<WatchlistView> {
     await this.requireActiveDomain(domainId);
     const row = await this.watchlistRow(domainId, watchlistId);
-    if (row.is_default) throw invalid('The default watchlist cannot be renamed or changed');
+    if (row.isDefault) throw invalid('The default watchlist cannot be renamed or changed');
     const change = {
       name: input.name ?? row.name,
       description: input.description ?? row.description,
-      updated_at: Date.now(),
+      updatedAt: Date.now(),
     };
     const updated = await this.#repo.updateWatchlist(domainId, watchlistId, row.version, change);
     if (!updated) throw voxError(catalog.VoiceIdConflictConcurrentChanges);
@@ -307,7 +312,7 @@ export class VoiceIdControlPlane {
   async deleteWatchlist(domainId: string, watchlistId: string): Promise<void> {
     await this.requireActiveDomain(domainId);
     const row = await this.watchlistRow(domainId, watchlistId);
-    if (row.is_default) throw invalid('The default watchlist cannot be deleted');
+    if (row.isDefault) throw invalid('The default watchlist cannot be deleted');
     const outcome = await this.#repo.deleteWatchlist(domainId, watchlistId);
     if (outcome === 'not-empty') throw voxError(catalog.VoiceIdConflictNonEmptyWatchlist);
     if (outcome === 'missing') throw notFound('WATCHLIST', watchlistId);
@@ -318,7 +323,7 @@ export class VoiceIdControlPlane {
     return this.#pager.page(page, {
       scope: `ListWatchlists|${domainId}`,
       fetch: (after, limit) => this.#repo.listWatchlists(domainId, after, limit),
-      keyOf: (w) => w.watchlist_id,
+      keyOf: (w) => w.watchlistId,
       map: watchlistView,
     });
   }
@@ -363,13 +368,13 @@ export class VoiceIdControlPlane {
     return domainId;
   }
 
-  private async domainRow(domainId: string): Promise<DomainRow> {
+  private async domainRow(domainId: string): Promise<DomainRecord> {
     const row = await this.#repo.getDomain(domainId);
     if (!row) throw notFound('DOMAIN', domainId);
     return row;
   }
 
-  private async watchlistRow(domainId: string, watchlistId: string): Promise<WatchlistRow> {
+  private async watchlistRow(domainId: string, watchlistId: string): Promise<WatchlistRecord> {
     const row = await this.#repo.getWatchlist(domainId, watchlistId);
     if (!row) throw notFound('WATCHLIST', watchlistId);
     return row;
@@ -386,41 +391,42 @@ export class VoiceIdControlPlane {
     return key.keyId;
   }
 
-  private sameRequest(existing: DomainRow, print: string, token: string): DomainView {
-    if (existing.request_fingerprint !== print)
+  private sameRequest(existing: DomainRecord, print: string, token: string): DomainView {
+    if (existing.requestFingerprint !== print)
       throw invalid(`The ClientToken '${token}' was already used with different parameters`);
     return this.view(existing);
   }
 
   private async sameWatchlist(
-    existing: WatchlistRow,
+    existing: WatchlistRecord,
     print: string,
     token: string,
   ): Promise<WatchlistView> {
-    if (existing.request_fingerprint !== print)
+    if (existing.requestFingerprint !== print)
       throw invalid(`The ClientToken '${token}' was already used with different parameters`);
     return watchlistView(existing);
   }
 
-  private view(row: DomainRow): DomainView {
+  private view(row: DomainRecord): DomainView {
+    const update = row.encryptionUpdate;
     return {
-      domainId: row.domain_id,
-      arn: this.domainArn(row.domain_id),
+      domainId: row.domainId,
+      arn: this.domainArn(row.domainId),
       name: row.name,
       description: row.description ?? undefined,
-      status: row.key_state === 'Enabled' ? row.status : 'SUSPENDED',
-      kmsKeyId: row.kms_key_id,
-      createdAt: new Date(row.created_at),
-      updatedAt: new Date(row.updated_at),
-      sseUpdate: row.sse_update_status
+      status: row.keyEnabled ? row.status : 'SUSPENDED',
+      kmsKeyId: row.kmsKeyId,
+      createdAt: new Date(row.createdAt),
+      updatedAt: new Date(row.updatedAt),
+      sseUpdate: update
         ? {
-            oldKmsKeyId: row.sse_old_kms_key_id ?? undefined,
-            status: row.sse_update_status,
-            message: row.sse_message ?? undefined,
+            oldKmsKeyId: update.oldKmsKeyId ?? undefined,
+            status: update.status,
+            message: update.message ?? undefined,
           }
         : undefined,
-      defaultWatchlistId: row.default_watchlist_id,
-      keyRef: row.key_ref,
+      defaultWatchlistId: row.defaultWatchlistId,
+      keyRef: row.keyRef,
     };
   }
 }
@@ -436,14 +442,14 @@ function checkTags(tags: readonly Tag[], max: number): void {
   }
 }
 
-function watchlistView(row: WatchlistRow): WatchlistView {
+function watchlistView(row: WatchlistRecord): WatchlistView {
   return {
-    domainId: row.domain_id,
-    watchlistId: row.watchlist_id,
+    domainId: row.domainId,
+    watchlistId: row.watchlistId,
     name: row.name,
     description: row.description ?? undefined,
-    isDefault: row.is_default === 1,
-    createdAt: new Date(Number(row.created_at)),
-    updatedAt: new Date(Number(row.updated_at)),
+    isDefault: row.isDefault,
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
   };
 }

@@ -9,7 +9,7 @@ import {
   type JobType,
   type VoiceIdJobRecord,
   type VoiceIdJobsStore,
-  type VoiceIdRepository,
+  type VoiceIdDomainsStore,
 } from '../storage/index.js';
 import { newUniqueId } from './ids.js';
 import { notFound, type PageRequest, type VoiceIdControlPlane } from './voice-id-control-plane.js';
@@ -84,7 +84,7 @@ function view(job: VoiceIdJobRecord): JobView {
     domainId: job.domainId,
     type: job.type,
     status: job.status,
-    spec: JSON.parse(job.spec) as JobSpec,
+    spec: job.spec as JobSpec,
     createdAt: new Date(job.createdAt),
     endedAt: job.endedAt === null ? undefined : new Date(job.endedAt),
     percentComplete: job.percentComplete,
@@ -99,7 +99,7 @@ function view(job: VoiceIdJobRecord): JobView {
  */
 export class VoiceIdJobs {
   readonly #domains: VoiceIdControlPlane;
-  readonly #watchlists: VoiceIdRepository;
+  readonly #watchlists: VoiceIdDomainsStore;
   readonly #repo: VoiceIdJobsStore;
   readonly #keys: KeyService;
   readonly #pager: KeysetPager;
@@ -107,7 +107,7 @@ export class VoiceIdJobs {
 
   constructor(
     domains: VoiceIdControlPlane,
-    watchlists: VoiceIdRepository,
+    watchlists: VoiceIdDomainsStore,
     repo: VoiceIdJobsStore,
     keys: KeyService,
     tokens: PageTokens,
@@ -141,7 +141,7 @@ export class VoiceIdJobs {
         jobId,
         domainId,
         type,
-        spec: JSON.stringify(spec),
+        spec,
         status: 'SUBMITTED',
         clientToken: input.clientToken ?? null,
         fingerprint: print,

@@ -2,16 +2,17 @@ import { catalog, voxError } from '../errors/index.js';
 import { KeysetPager, type Page, type PageTokens } from '../pagination/index.js';
 import {
   WatchlistGone,
-  type FraudsterRow,
-  type SpeakerRow,
-  type VoiceIdPeopleRepository,
-  type VoiceIdRepository,
+  type FraudsterRecord,
+  type SpeakerRecord,
+  type SpeakerStatus,
+  type VoiceIdDomainsStore,
+  type VoiceIdPeopleStore,
 } from '../storage/index.js';
 import { newGeneratedId } from './ids.js';
 import { notFound, type PageRequest, type VoiceIdControlPlane } from './voice-id-control-plane.js';
 import type { VoiceDataVault } from './voice-data-vault.js';
 
-export type SpeakerStatus = 'ENROLLED' | 'EXPIRED' | 'OPTED_OUT' | 'PENDING';
+export type { SpeakerStatus };
 
 export interface FraudsterView {
   readonly domainId: string;
@@ -30,21 +31,21 @@ export interface SpeakerView {
   readonly lastAccessedAt: Date | undefined;
 }
 
-const fraudsterView = (r: FraudsterRow): FraudsterView => ({
+const fraudsterView = (r: FraudsterRecord): FraudsterView => ({
   domainId: r.domainId,
   fraudsterId: r.fraudsterId,
   createdAt: new Date(r.createdAt),
   watchlistIds: r.watchlistIds,
 });
 
-const speakerView = (r: SpeakerRow): SpeakerView => ({
-  domainId: r.domain_id,
-  customerSpeakerId: r.customer_speaker_id ?? undefined,
-  generatedSpeakerId: r.generated_id,
+const speakerView = (r: SpeakerRecord): SpeakerView => ({
+  domainId: r.domainId,
+  customerSpeakerId: r.customerSpeakerId ?? undefined,
+  generatedSpeakerId: r.generatedId,
   status: r.status,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-  lastAccessedAt: r.last_accessed_at === null ? undefined : new Date(r.last_accessed_at),
+  createdAt: new Date(r.createdAt),
+  updatedAt: new Date(r.updatedAt),
+  lastAccessedAt: r.lastAccessedAt === null ? undefined : new Date(r.lastAccessedAt),
 });
 
 /**
@@ -53,15 +54,15 @@ const speakerView = (r: SpeakerRow): SpeakerView => ({
  */
 export class VoiceIdPeople {
   readonly #domains: VoiceIdControlPlane;
-  readonly #watchlists: VoiceIdRepository;
-  readonly #repo: VoiceIdPeopleRepository;
+  readonly #watchlists: VoiceIdDomainsStore;
+  readonly #repo: VoiceIdPeopleStore;
   readonly #vault: VoiceDataVault;
   readonly #pager: KeysetPager;
 
   constructor(
     domains: VoiceIdControlPlane,
-    watchlists: VoiceIdRepository,
-    repo: VoiceIdPeopleRepository,
+    watchlists: VoiceIdDomainsStore,
+    repo: VoiceIdPeopleStore,
     vault: VoiceDataVault,
     tokens: PageTokens,
   ) {
@@ -174,7 +175,7 @@ export class VoiceIdPeople {
   async deleteSpeaker(domainId: string, speakerId: string): Promise<void> {
     await this.#domains.requireActiveDomain(domainId);
     const row = await this.speaker(domainId, speakerId);
-    if (!(await this.#repo.deleteSpeaker(domainId, row.generated_id)))
+    if (!(await this.#repo.deleteSpeaker(domainId, row.generatedId)))
       throw notFound('SPEAKER', speakerId);
   }
 
@@ -183,7 +184,7 @@ export class VoiceIdPeople {
     return this.#pager.page(page, {
       scope: `ListSpeakers|${domainId}`,
       fetch: (after, limit) => this.#repo.listSpeakers(domainId, after, limit),
-      keyOf: (sp) => sp.generated_id,
+      keyOf: (sp) => sp.generatedId,
       map: speakerView,
     });
   }
@@ -199,32 +200,31 @@ export class VoiceIdPeople {
     if (!row) {
       if (speakerId.startsWith('id#')) throw notFound('SPEAKER', speakerId);
       const created = await this.#repo.insertOptedOutSpeaker({
-        generated_id: newGeneratedId(),
-        domain_id: domainId,
-        customer_speaker_id: speakerId,
+        generatedId: newGeneratedId(),
+        domainId,
+        customerSpeakerId: speakerId,
         status: 'OPTED_OUT',
-        created_at: now,
-        updated_at: now,
-        last_accessed_at: null,
-        version: 1,
+        createdAt: now,
+        updatedAt: now,
+        lastAccessedAt: null,
       });
       row = await this.#repo.findSpeaker(domainId, speakerId);
       if (created && row) return speakerView(row);
       if (!row) throw notFound('SPEAKER', speakerId);
     }
-    await this.#repo.optOut(domainId, row.generated_id, now);
-    return speakerView(await this.speaker(domainId, row.generated_id));
+    await this.#repo.optOut(domainId, row.generatedId, now);
+    return speakerView(await this.speaker(domainId, row.generatedId));
   }
 
   // ---- mechanics
 
-  private async fraudster(domainId: string, fraudsterId: string): Promise<FraudsterRow> {
+  private async fraudster(domainId: string, fraudsterId: string): Promise<FraudsterRecord> {
     const row = await this.#repo.getFraudster(domainId, fraudsterId);
     if (!row) throw notFound('FRAUDSTER', fraudsterId);
     return row;
   }
 
-  private async speaker(domainId: string, speakerId: string): Promise<SpeakerRow> {
+  private async speaker(domainId: string, speakerId: string): Promise<SpeakerRecord> {
     const row = await this.#repo.findSpeaker(domainId, speakerId);
     if (!row) throw notFound('SPEAKER', speakerId);
     return row;

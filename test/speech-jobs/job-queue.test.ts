@@ -138,14 +138,14 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(taken?.attempts, 2);
       assert.deepEqual(await queueRepo.renew([job_id], 'vxi_a', t + 5000), []);
       assert.equal(await queueRepo.progress(job_id, 'vxi_a', 50, t), false);
-      const late = await repo.finish(job_id, 'vxi_a', { status: 'failed', error: '{}' }, t, false);
+      const late = await repo.finish(job_id, 'vxi_a', { status: 'failed', failure: {} }, t, false);
       assert.equal(late, false);
       assert.equal((await repo.get(job_id))?.status, 'queued', 'the old holder wrote nothing');
       assert.ok(await repo.audio(job_id), 'the audio stays while the job runs');
       const done = await repo.finish(
         job_id,
         'vxi_b',
-        { status: 'succeeded', result: '{}' },
+        { status: 'succeeded', result: {} },
         t,
         false,
       );

@@ -1,6 +1,6 @@
 import { catalog, isVoxgateError, voxError, type VoxgateError } from '../../errors/index.js';
 import type { JobContext, JobHandler } from '../../jobs/index.js';
-import type { QueueEntry, SpeechJobRow, SpeechJobsRepository } from '../../storage/index.js';
+import type { QueueEntry, SpeechJobRecord, SpeechJobsStore } from '../../storage/index.js';
 import type { MinuteReservation, SpeechAccounts } from '../accounts/index.js';
 import {
   assessScripted,
@@ -17,7 +17,7 @@ interface Logger {
 }
 
 export interface SpeechJobHandlerDeps {
-  readonly repo: SpeechJobsRepository;
+  readonly repo: SpeechJobsStore;
   readonly accounts: SpeechAccounts;
   readonly scripted: ScriptedAssessmentDeps;
   readonly log: Logger;
@@ -75,7 +75,7 @@ export class SpeechJobHandler implements JobHandler {
       const written = await repo.finish(
         job.jobId,
         ctx.owner,
-        { status: 'succeeded', result: JSON.stringify(scored.result) },
+        { status: 'succeeded', result: scored.result },
         this.#now(),
         this.#keepAudio,
       );
@@ -91,11 +91,11 @@ export class SpeechJobHandler implements JobHandler {
     if (job) await this.#fail(job, ctx, voxError(catalog.FailedToUseAudio));
   }
 
-  async #fail(job: SpeechJobRow, ctx: JobContext, error: VoxgateError): Promise<void> {
+  async #fail(job: SpeechJobRecord, ctx: JobContext, error: VoxgateError): Promise<void> {
     const written = await this.#deps.repo.finish(
       job.jobId,
       ctx.owner,
-      { status: 'failed', error: JSON.stringify(failureOf(error)) },
+      { status: 'failed', failure: failureOf(error) },
       this.#now(),
       this.#keepAudio,
     );
@@ -113,7 +113,7 @@ export class SpeechJobHandler implements JobHandler {
    * errors reading the job propagate (the job is retried); anything the engines throw is final.
    */
   async #score(
-    job: SpeechJobRow,
+    job: SpeechJobRecord,
   ): Promise<{ ok: true; result: ScriptedAssessment } | { ok: false; error: VoxgateError }> {
     const { log } = this.#deps;
     const pcm = await this.#deps.repo.audio(job.jobId);
@@ -143,7 +143,7 @@ function failureOf(error: VoxgateError): SpeechFailure {
   return { name: error.definition.name, message: error.message, params: error.params };
 }
 
-function reservationOf(job: SpeechJobRow): MinuteReservation {
+function reservationOf(job: SpeechJobRecord): MinuteReservation {
   return {
     id: job.reservationId,
     clientId: job.clientId,
@@ -154,18 +154,14 @@ function reservationOf(job: SpeechJobRow): MinuteReservation {
   };
 }
 
-function readParameters(json: string): ScriptedParameters | undefined {
-  try {
-    const value = JSON.parse(json) as { sentences?: unknown; plan?: unknown };
-    const { sentences, plan } = value;
-    if (
-      Array.isArray(sentences) &&
-      sentences.every((s) => typeof s === 'string') &&
-      (plan === 'standard' || plan === 'premium')
-    )
-      return { sentences: sentences as string[], plan };
-  } catch {
-    // unreadable: reported by the caller
-  }
+/** The stored parameters, if they still read as the domain's (undefined: reported by the caller). */
+function readParameters(stored: object): ScriptedParameters | undefined {
+  const { sentences, plan } = stored as { sentences?: unknown; plan?: unknown };
+  if (
+    Array.isArray(sentences) &&
+    sentences.every((s) => typeof s === 'string') &&
+    (plan === 'standard' || plan === 'premium')
+  )
+    return { sentences: sentences as string[], plan };
   return undefined;
 }

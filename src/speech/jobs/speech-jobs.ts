@@ -1,5 +1,5 @@
 import { catalog, voxError } from '../../errors/index.js';
-import type { SpeechJobRow, SpeechJobsRepository } from '../../storage/index.js';
+import type { SpeechJobRecord, SpeechJobsStore } from '../../storage/index.js';
 import type { SpeechAccounts, SpeechCaller } from '../accounts/index.js';
 import type {
   ScriptedAssessment,
@@ -43,18 +43,18 @@ export function audioMsOf(samples: Float32Array): number {
  * const jobs = new SpeechJobs(new SpeechJobsRepository(runtime.storage), runtime.speechAccounts, () => runner.kick());
  * const job = await jobs.submit(caller, { sentences: ['We call it bear'], plan: 'standard' }, samples);
  * // later, with the same client's token:
- * const view = await jobs.get(caller, job.job_id); // view.status: queued | running | succeeded | failed
+ * const view = await jobs.get(caller, job.jobId); // view.status: queued | running | succeeded | failed
  * ```
  */
 export class SpeechJobs implements ScriptedJobs {
-  readonly #repo: SpeechJobsRepository;
+  readonly #repo: SpeechJobsStore;
   readonly #accounts: SpeechAccounts;
   readonly #kick: () => void;
   readonly #ttlMs: number;
   readonly #now: () => number;
 
   constructor(
-    repo: SpeechJobsRepository,
+    repo: SpeechJobsStore,
     accounts: SpeechAccounts,
     kick: () => void,
     options: SpeechJobsOptions = {},
@@ -78,18 +78,18 @@ export class SpeechJobs implements ScriptedJobs {
       ttlMs: this.#ttlMs,
     });
     const now = this.#now();
-    const job: SpeechJobRow = {
+    const job: SpeechJobRecord = {
       jobId: newSpeechJobId(),
       clientId: caller.clientId,
       endUserId: caller.endUserId,
       status: 'queued',
-      parameters: JSON.stringify({ sentences: parameters.sentences, plan: parameters.plan }),
+      parameters: { sentences: parameters.sentences, plan: parameters.plan },
       audioMs,
       reservationId: reservation.id,
       reservedMs: reservation.reservedMs,
       reservationExpiresAt: reservation.expiresAt,
       result: null,
-      error: null,
+      failure: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -120,7 +120,7 @@ export class SpeechJobs implements ScriptedJobs {
 }
 
 /** A stored job as its owner sees it. */
-export function jobView(job: SpeechJobRow): ScriptedJob {
+export function jobView(job: SpeechJobRecord): ScriptedJob {
   return {
     jobId: job.jobId,
     status: job.status,
@@ -128,8 +128,8 @@ export function jobView(job: SpeechJobRow): ScriptedJob {
     updatedAt: new Date(job.updatedAt),
     audioSeconds: job.audioMs / 1000,
     ...(job.status === 'succeeded' &&
-      job.result !== null && { result: JSON.parse(job.result) as ScriptedAssessment }),
+      job.result !== null && { result: job.result as ScriptedAssessment }),
     ...(job.status === 'failed' &&
-      job.error !== null && { failure: JSON.parse(job.error) as SpeechFailure }),
+      job.failure !== null && { failure: job.failure as SpeechFailure }),
   };
 }

@@ -18,6 +18,13 @@ export interface StorageDialect {
   readonly capabilities: StorageCapabilities;
   /** Whether a driver error is a unique-constraint violation (mapped to domain conflicts). */
   isUniqueViolation(error: unknown): boolean;
+  /** Whether a driver error is a foreign-key violation (a parent row is gone, or still has children). */
+  isForeignKeyViolation(error: unknown): boolean;
   /** A description safe to log: no password. */
   readonly description: string;
+}
+
+/** The driver's error code (`pg` and `better-sqlite3` both put it in `code`), if any. */
+export function driverErrorCode(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
 }

@@ -1,10 +1,11 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../database.js';
-import type { StorageDialect } from '../storage-dialect.js';
+import { driverErrorCode, type StorageDialect } from '../storage-dialect.js';
 
 const INT8_OID = 20;
 const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * Opens a PostgreSQL pool. Timestamps are epoch milliseconds in `bigint` columns: parse them as
@@ -22,8 +23,8 @@ export function connectPostgres(url: string): StorageDialect {
     kind: 'postgres',
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     capabilities: { supportsSkipLocked: true, supportsReturning: true, supportsRowLocks: true },
-    isUniqueViolation: (e) =>
-      typeof e === 'object' && e !== null && 'code' in e && e.code === UNIQUE_VIOLATION,
+    isUniqueViolation: (e) => driverErrorCode(e) === UNIQUE_VIOLATION,
+    isForeignKeyViolation: (e) => driverErrorCode(e) === FOREIGN_KEY_VIOLATION,
     description: safe.toString(),
   };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../../database.js';
-import type { StorageDialect } from '../storage-dialect.js';
+import { driverErrorCode, type StorageDialect } from '../storage-dialect.js';
 
 /** How long a writer waits for another process's write lock (admin CLI beside a running server). */
 const BUSY_TIMEOUT_MS = 5000;
@@ -56,11 +56,11 @@ export function connectSqlite(file: string): StorageDialect {
     }),
     // SQLite has one writer at a time: there is nothing to skip, a job claim is a plain UPDATE.
     capabilities: { supportsSkipLocked: false, supportsReturning: true, supportsRowLocks: false },
-    isUniqueViolation: (e) =>
-      typeof e === 'object' &&
-      e !== null &&
-      'code' in e &&
-      (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+    isUniqueViolation: (e) => {
+      const code = driverErrorCode(e);
+      return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+    },
+    isForeignKeyViolation: (e) => driverErrorCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
     description: `sqlite:${file}`,
   };
 }

@@ -16,8 +16,29 @@ export interface ServerSecretRow {
   readonly valueHash: string;
 }
 
-/** Access keys and server secrets (the admin token). Rows are sealed by the caller. */
-export class CredentialStore {
+export interface NewAccessKey {
+  readonly accessKeyId: string;
+  readonly secretSealed: string;
+  readonly description: string | null;
+  readonly createdAt: Date;
+}
+
+/** Access keys and server secrets (the admin token), as `credentials/` needs them. Sealed by the caller. */
+export interface CredentialStore {
+  insertAccessKey(key: NewAccessKey): Promise<void>;
+  /** The key if it exists and is not revoked. */
+  findActiveAccessKey(accessKeyId: string): Promise<AccessKeyRow | undefined>;
+  /** Oldest first. */
+  listAccessKeys(): Promise<AccessKeyRow[]>;
+  revokeAccessKey(accessKeyId: string, at: Date): Promise<boolean>;
+  getServerSecret(name: string): Promise<ServerSecretRow | undefined>;
+  /** Creates the secret unless one of that name exists; whether this call created it. */
+  createServerSecret(secret: ServerSecretRow, at: Date): Promise<boolean>;
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
+}
+
+export class CredentialRepository implements CredentialStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: StorageDialect;
 
@@ -26,12 +47,7 @@ export class CredentialStore {
     this.#dialect = dialect;
   }
 
-  async insertAccessKey(row: {
-    accessKeyId: string;
-    secretSealed: string;
-    description: string | null;
-    createdAt: Date;
-  }): Promise<void> {
+  async insertAccessKey(row: NewAccessKey): Promise<void> {
     await this.#db
       .insertInto('access_keys')
       .values({
@@ -44,7 +60,7 @@ export class CredentialStore {
       .execute();
   }
 
-  /** The key if it exists and is not revoked. One primary-key lookup. */
+  /** One primary-key lookup. */
   async findActiveAccessKey(accessKeyId: string): Promise<AccessKeyRow | undefined> {
     const row = await this.#db
       .selectFrom('access_keys')
@@ -65,7 +81,6 @@ export class CredentialStore {
     return rows.map(toAccessKey);
   }
 
-  /** Marks the key revoked; false when it does not exist or was already revoked. */
   async revokeAccessKey(accessKeyId: string, at: Date): Promise<boolean> {
     const result = await this.#db
       .updateTable('access_keys')
@@ -86,7 +101,6 @@ export class CredentialStore {
   }
 
   /**
-   * Inserts the secret unless one of that name exists; returns whether this call created it.
    * The primary key decides between concurrent first starts, not a read-then-write.
    */
   async createServerSecret(row: ServerSecretRow, at: Date): Promise<boolean> {
