@@ -5,7 +5,12 @@ import { convertWithFfmpeg } from './convert-with-ffmpeg.js';
 import { decodeFlac } from './decode-flac.js';
 import { decodeOggOpus, OPUS_SAMPLE_RATE, scanOggOpus } from './decode-ogg-opus.js';
 import { decodeWav } from './decode-wav.js';
-import type { AudioSource, DecodedAudio, DecodeOptions } from './decoded-audio.js';
+import {
+  ChannelUnavailable,
+  type AudioSource,
+  type DecodedAudio,
+  type DecodeOptions,
+} from './decoded-audio.js';
 import { detectFormat, id3v2Length, type AudioFormat } from './detect-format.js';
 import { parseFlacStreamInfo, type FlacStreamInfo } from './flac-stream-info.js';
 import { MonoSink, OUTPUT_SAMPLE_RATE } from './mono-sink.js';
@@ -31,7 +36,8 @@ export async function decodeAudio(
   try {
     return await decodeDetected(bytes, detectFormat(bytes), options);
   } catch (e) {
-    if (isVoxgateError(e) || e instanceof AudioLimitExceeded) throw e;
+    if (isVoxgateError(e) || e instanceof AudioLimitExceeded || e instanceof ChannelUnavailable)
+      throw e;
     throw new VoxgateError(catalog.FailedToUseAudio, {}, { cause: e });
   }
 }
@@ -46,20 +52,30 @@ async function decodeDetected(
   switch (format) {
     case 'wav': {
       const header = parseWavHeader(bytes);
+      // The speech API's contract is linear PCM (or float); telephone codecs are for Voice ID.
+      if (strict && (header.encoding === 'mulaw' || header.encoding === 'alaw'))
+        throw voxError(catalog.InvalidAudioFormat);
       if (header.encoding === 'other') {
         if (strict) throw voxError(catalog.InvalidAudioFormat);
         return convert(bytes, format, options);
       }
       requireContract(strict, header.sampleRate, header.channels);
+      const { channel } = options;
+      if (
+        channel !== undefined &&
+        !(Number.isInteger(channel) && channel >= 0 && channel < header.channels)
+      )
+        throw new ChannelUnavailable(channel, header.channels);
       checkFrameLimit(header.frames, header.sampleRate, limits);
       if (header.frames === 0) throw voxError(catalog.FailedToDecodeAudioFromBytes);
       const sink = new MonoSink(header.sampleRate, limits, header.frames);
-      await decodeWav(bytes, header, sink);
+      await decodeWav(bytes, header, sink, channel);
       return decoded(sink, format, header.channels, header.bitsPerSample);
     }
     case 'flac': {
       const info = parseFlacStreamInfo(bytes, id3v2Length(bytes));
       requireContract(strict, info.sampleRate, info.channels);
+      requireMonoChannel(options.channel, info.channels);
       checkFrameLimit(info.totalFrames, info.sampleRate, limits);
       const sink = new MonoSink(info.sampleRate, limits, info.totalFrames);
       try {
@@ -72,6 +88,7 @@ async function decodeDetected(
     case 'opus': {
       const scan = await scanOggOpus(bytes);
       requireContract(strict, OUTPUT_SAMPLE_RATE, scan.head.channels);
+      requireMonoChannel(options.channel, scan.head.channels);
       checkFrameLimit(scan.samples, OPUS_SAMPLE_RATE, limits);
       const sink = new MonoSink(OPUS_SAMPLE_RATE, limits, scan.samples);
       await decodeOggOpus(bytes, scan, sink);
@@ -84,6 +101,12 @@ async function decodeDetected(
       return convert(bytes, format, options);
     }
   }
+}
+
+/** Outside WAV a channel can only be "the" channel of mono audio. */
+function requireMonoChannel(channel: number | undefined, channels: number): void {
+  if (channel === undefined || (channel === 0 && channels === 1)) return;
+  throw new ChannelUnavailable(channel, channels === 1 ? 1 : 0);
 }
 
 /** Strict mode: 16 kHz mono only (Opus passes its rate as 16 kHz: any rate is fine there). */
@@ -162,6 +185,7 @@ async function convert(
     options.limits,
     options.ffmpegTimeoutMs ?? DEFAULT_FFMPEG_TIMEOUT_MS,
   );
+  requireMonoChannel(options.channel, converted.channels);
   return {
     samples: converted.samples,
     sampleRate: OUTPUT_SAMPLE_RATE,

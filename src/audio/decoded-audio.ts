@@ -34,4 +34,28 @@ export interface DecodeOptions {
   readonly limits: AudioLimits;
   /** How long ffmpeg may take for formats decoded through it; default 30 s. */
   readonly ffmpegTimeoutMs?: number;
+  /**
+   * Keep one channel (0-based) instead of averaging them: a call recording with the caller on
+   * one channel and the agent on the other. WAV only; a mono file has channel 0. Otherwise
+   * {@link ChannelUnavailable}.
+   */
+  readonly channel?: number;
+}
+
+/**
+ * The channel asked for is not in the audio (`channels` it has), or the format cannot select
+ * one (`channels` is then 0). Not catalogued: which wire error it is depends on the caller.
+ */
+export class ChannelUnavailable extends Error {
+  constructor(
+    readonly channel: number,
+    readonly channels: number,
+  ) {
+    super(
+      channels === 0
+        ? `channel ${channel} can be selected in WAV audio only`
+        : `channel ${channel} does not exist: the audio has ${channels} channel${channels === 1 ? '' : 's'}`,
+    );
+    this.name = 'ChannelUnavailable';
+  }
 }

@@ -69,6 +69,38 @@ export { DEFAULT_FFMPEG_TIMEOUT_MS } from './decode-audio.js';
 export type { AudioSource, DecodedAudio, DecodeOptions } from './decoded-audio.js';
 
 /**
+ * A channel that is not there (or a format that cannot select one), from `DecodeOptions.channel`.
+ *
+ * ### Examples
+ * ```ts
+ * await decodeAudio(stereoWav, { limits, channel: 1 }); // the second channel only
+ * await decodeAudio(monoWav, { limits, channel: 1 }); // throws ChannelUnavailable (channels: 1)
+ * ```
+ */
+export { ChannelUnavailable } from './decoded-audio.js';
+
+/**
+ * G.711 µ-law and A-law (telephone audio, one byte per sample): tables and decoders.
+ *
+ * ### Examples
+ * ```ts
+ * const samples8k = decodeMuLaw(Buffer.from(media.payload, 'base64'));
+ * ```
+ */
+export { A_LAW_TO_LINEAR, MU_LAW_TO_LINEAR, decodeALaw, decodeMuLaw } from './g711.js';
+
+/**
+ * Live audio at any rate to 16 kHz, chunk by chunk, with the same result as all at once.
+ *
+ * ### Examples
+ * ```ts
+ * const to16k = new StreamResampler(8000);
+ * engineInput.push(to16k.push(samples8k));
+ * ```
+ */
+export { StreamResampler } from './stream-resampler.js';
+
+/**
  * The format of some bytes by their magic numbers.
  *
  * ### Examples

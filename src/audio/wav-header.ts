@@ -1,8 +1,8 @@
 import { catalog, voxError } from '../errors/index.js';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE } from './source-rates.js';
 
-/** How the samples of a WAV file are stored. `other`: a codec (µ-law, ADPCM, …) left to ffmpeg. */
-export type WavEncoding = 'pcm' | 'float' | 'other';
+/** How the samples of a WAV file are stored. `other`: a codec (ADPCM, GSM, …) left to ffmpeg. */
+export type WavEncoding = 'pcm' | 'float' | 'alaw' | 'mulaw' | 'other';
 
 /** What the RIFF chunks of a WAV file say about its audio. @internal */
 export interface WavHeader {
@@ -24,6 +24,8 @@ export interface WavHeader {
 
 const WAVE_FORMAT_PCM = 0x0001;
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
+const WAVE_FORMAT_ALAW = 0x0006;
+const WAVE_FORMAT_MULAW = 0x0007;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 /** The 12 bytes after the format tag in every KSDATAFORMAT_SUBTYPE_* GUID of a plain format. */
 const SUBTYPE_GUID_TAIL = [
@@ -99,11 +101,15 @@ function parseFormat(
       ? 'pcm'
       : formatTag === WAVE_FORMAT_IEEE_FLOAT
         ? 'float'
-        : 'other';
+        : formatTag === WAVE_FORMAT_MULAW && containerBits === 8
+          ? 'mulaw'
+          : formatTag === WAVE_FORMAT_ALAW && containerBits === 8
+            ? 'alaw'
+            : 'other';
   // Samples sit in whole bytes (12-bit PCM in 2): a frame is exactly one container per channel.
   const bytesPerSample = Math.ceil(containerBits / 8);
   if (encoding !== 'other') {
-    const sizes = encoding === 'pcm' ? [1, 2, 3, 4] : [4, 8];
+    const sizes = encoding === 'pcm' ? [1, 2, 3, 4] : encoding === 'float' ? [4, 8] : [1];
     if (!sizes.includes(bytesPerSample) || blockAlign !== channels * bytesPerSample)
       throw headerError();
     if (encoding === 'float' && bitsPerSample !== containerBits) throw headerError();
