@@ -1,70 +1,41 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import type { S3Uri } from './s3-uri.js';
 
-/** Where manifests, audio and job outputs live: `s3://bucket/key` addresses. */
-export interface BlobStore {
-  /** The object's bytes, or undefined when it does not exist. */
-  get(uri: S3Uri): Promise<Buffer | undefined>;
-  put(uri: S3Uri, bytes: Uint8Array): Promise<void>;
-}
+/**
+ * What {@link BlobStore.get} reads at most when the caller names no cap: 64 MiB, above Voice
+ * ID's 20 MB per audio file and any realistic manifest. Callers that know their limit pass it.
+ */
+export const DEFAULT_MAX_BLOB_BYTES = 64 * 1024 * 1024;
 
-export interface S3Uri {
-  readonly bucket: string;
-  readonly key: string;
-}
-
-const S3 = /^s3:\/\/([a-z0-9][.\-a-z0-9]{1,61}[a-z0-9])\/(.+)$/;
-
-/** Parses `s3://bucket/key`; undefined when it is not one (or has no key). */
-export function parseS3Uri(uri: string): S3Uri | undefined {
-  const m = S3.exec(uri);
-  if (!m || !m[1] || !m[2]) return undefined;
-  return { bucket: m[1], key: m[2] };
+export interface BlobGetOptions {
+  /**
+   * The largest object returned, in bytes (default {@link DEFAULT_MAX_BLOB_BYTES}). A larger
+   * one is refused with `BlobTooLarge`, from its size where the backend tells it, before its
+   * bytes are read, and otherwise as soon as more than this many have arrived.
+   */
+  readonly maxBytes?: number;
 }
 
 /**
- * The embedded blob store: bucket `b`, key `k` is the file `<root>/b/k`. Users put manifests
- * and audio there with `voxgate admin blobs put s3://b/k FILE` or by copying files into the
- * directory. Keys that would leave the bucket directory (`..`, absolute parts) never resolve.
+ * Where manifests, audio and job outputs live: `s3://bucket/key` addresses, in a local
+ * directory (`LocalBlobStore`) or an S3-compatible service (`S3BlobStore`); `openBlobStore`
+ * picks one from the configuration.
  *
- * ### Examples
- * ```ts
- * const blobs = new LocalBlobStore('/var/lib/voxgate/blobs');
- * await blobs.get(parseS3Uri('s3://input/manifest.json')!);
- * ```
+ * Both backends throw the same typed errors, which callers turn into their own catalogued
+ * errors: `BlobTooLarge` (over `maxBytes`), `InvalidBlobKey` (a key the backend cannot hold,
+ * on put) and `BlobStoreUnavailable` (the service cannot be reached, refuses the credentials
+ * or the access).
  */
-export class LocalBlobStore implements BlobStore {
-  readonly #root: string;
+export interface BlobStore {
+  /** The object's bytes, or undefined when it does not exist (nor its bucket). */
+  get(uri: S3Uri, options?: BlobGetOptions): Promise<Buffer | undefined>;
+  /** Stores the object whole: a reader sees the old bytes or the new ones, never a part. */
+  put(uri: S3Uri, bytes: Uint8Array): Promise<void>;
+}
 
-  constructor(root: string) {
-    this.#root = path.resolve(root);
-  }
-
-  private file(uri: S3Uri): string | undefined {
-    const bucketDir = path.join(this.#root, uri.bucket);
-    const file = path.resolve(bucketDir, uri.key);
-    return file.startsWith(bucketDir + path.sep) ? file : undefined;
-  }
-
-  async get(uri: S3Uri): Promise<Buffer | undefined> {
-    const file = this.file(uri);
-    if (!file) return undefined;
-    try {
-      return await readFile(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return undefined;
-      throw e;
-    }
-  }
-
-  async put(uri: S3Uri, bytes: Uint8Array): Promise<void> {
-    const file = this.file(uri);
-    if (!file) throw new RangeError(`invalid key '${uri.key}'`);
-    await mkdir(path.dirname(file), { recursive: true });
-    // Write then rename: a reader never sees half an object.
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  }
+/** `options.maxBytes`, checked, or the default. */
+export function maxBytesOf(options: BlobGetOptions | undefined): number {
+  const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BLOB_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0)
+    throw new RangeError(`maxBytes must be a non-negative integer, got ${maxBytes}`);
+  return maxBytes;
 }

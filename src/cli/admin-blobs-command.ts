@@ -1,22 +1,46 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseS3Uri } from '../blobs/index.js';
+import { CONFIG_OPTIONS, type ConfigKey } from '../config/index.js';
 import { catalog, voxError } from '../errors/index.js';
 import { withStorageOptions } from './common-options.js';
 import { print, withRuntime } from './with-runtime.js';
 
-/** `voxgate admin blobs put|get`: files in the blob store that `s3://` URIs of the APIs name. */
+/** The options that choose the blob store (the same table, hence the same names, as serve's). */
+const BLOB_KEYS = [
+  'blobBackend',
+  'blobDir',
+  's3Endpoint',
+  's3Region',
+  's3AccessKeyId',
+  's3SecretAccessKey',
+  's3ForcePathStyle',
+] as const satisfies readonly ConfigKey[];
+
+function withBlobOptions(command: Command): Command {
+  for (const key of BLOB_KEYS) {
+    const spec = CONFIG_OPTIONS[key];
+    command.addOption(
+      new Option(spec.flag, `${spec.description} (env ${spec.env}; default ${spec.defaultText})`),
+    );
+  }
+  return command;
+}
+
+/**
+ * `voxgate admin blobs put|get`: objects in the blob store that `s3://` URIs of the APIs name,
+ * the local directory or the S3 service, whichever the configuration chooses (the server's own
+ * factory, openBlobStore).
+ */
 export function registerAdminBlobs(admin: Command): void {
   const cmd = admin
     .command('blobs')
     .description('the blob store behind s3:// URIs (job manifests, audio, outputs)');
-  withStorageOptions(
-    cmd.command('put <s3uri> <file>').description('store a file as s3://bucket/key'),
+  withBlobOptions(
+    withStorageOptions(
+      cmd.command('put <s3uri> <file>').description('store a file as s3://bucket/key'),
+    ),
   )
-    .option(
-      '--blob-dir <dir>',
-      'the blob store directory (env VOXGATE_BLOB_DIR; default <data-dir>/blobs)',
-    )
     .option('--json', 'one JSON object on stdout')
     .action((uri: string, file: string, options: Record<string, unknown>) =>
       withRuntime(options, async (rt) => {
@@ -34,19 +58,16 @@ export function registerAdminBlobs(admin: Command): void {
         );
       }),
     );
-  withStorageOptions(
-    cmd.command('get <s3uri>').description('write the object at s3://bucket/key to stdout'),
-  )
-    .option(
-      '--blob-dir <dir>',
-      'the blob store directory (env VOXGATE_BLOB_DIR; default <data-dir>/blobs)',
-    )
-    .action((uri: string, options: Record<string, unknown>) =>
-      withRuntime(options, async (rt) => {
-        const target = parseS3Uri(uri);
-        const bytes = target && (await rt.blobs.get(target));
-        if (!bytes) throw voxError(catalog.AdminNotFound, { resource: 'Object', id: uri });
-        process.stdout.write(bytes);
-      }),
-    );
+  withBlobOptions(
+    withStorageOptions(
+      cmd.command('get <s3uri>').description('write the object at s3://bucket/key to stdout'),
+    ),
+  ).action((uri: string, options: Record<string, unknown>) =>
+    withRuntime(options, async (rt) => {
+      const target = parseS3Uri(uri);
+      const bytes = target && (await rt.blobs.get(target));
+      if (!bytes) throw voxError(catalog.AdminNotFound, { resource: 'Object', id: uri });
+      process.stdout.write(bytes);
+    }),
+  );
 }
