@@ -33,6 +33,11 @@ interface ServiceSpec {
   readonly modelFile: string;
   readonly serviceId: string;
   readonly outputFile: string;
+  /**
+   * Voxgate's own operations on this service: Smithy JSON AST files in the repo (paths from its
+   * root) whose service shape has the same name; their operations and shapes are merged in.
+   */
+  readonly extensions?: readonly string[];
 }
 
 export const SERVICE_SPECS: readonly ServiceSpec[] = [
@@ -45,6 +50,7 @@ export const SERVICE_SPECS: readonly ServiceSpec[] = [
     modelFile: 'voice-id.json',
     serviceId: 'com.amazonaws.voiceid#VoiceID',
     outputFile: 'voiceid-model.ts',
+    extensions: ['src/protocols/aws-json/extensions/voiceid-sessions.json'],
   },
 ];
 
@@ -592,18 +598,52 @@ export interface GeneratedFile {
 export function generateAll(shared: string = sharedDir()): GeneratedFile[] {
   return SERVICE_SPECS.map((spec) => {
     const file = join(shared, 'reference/aws-models', spec.modelFile);
-    const bytes = readFileSync(file);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const model = buildServiceModel(
-      JSON.parse(bytes.toString('utf8')) as AstModel,
-      file,
-      spec.serviceId,
-    );
+    const hash = createHash('sha256');
+    const read = (path: string): AstModel => {
+      const bytes = readFileSync(path);
+      hash.update(bytes);
+      return JSON.parse(bytes.toString('utf8')) as AstModel;
+    };
+    let ast = read(file);
+    for (const extension of spec.extensions ?? [])
+      ast = mergeExtension(ast, spec.serviceId, read(join(REPO_ROOT, extension)), extension);
+    const model = buildServiceModel(ast, file, spec.serviceId);
+    const sources = [spec.modelFile, ...(spec.extensions ?? [])].join(' + ');
     return {
       path: join(OUTPUT_DIR, spec.outputFile),
-      content: renderServiceModel(model, spec.modelFile, sha256),
+      content: renderServiceModel(model, sources, hash.digest('hex')),
     };
   });
+}
+
+/**
+ * `base` with the shapes of `extension` added and the operations of its service (the shape
+ * with the base service's name, in its own namespace) appended to the base service's. A shape
+ * defined in both, or an extension without that service, fails generation.
+ */
+export function mergeExtension(
+  base: AstModel,
+  serviceId: string,
+  extension: AstModel,
+  file: string,
+): AstModel {
+  const reader = new ModelReader(extension, file);
+  const service = Object.entries(extension.shapes).find(
+    ([id, shape]) => shape.type === 'service' && shortName(id) === shortName(serviceId),
+  );
+  if (service === undefined) return reader.fail(`no service shape named ${shortName(serviceId)}`);
+  const shapes: Record<string, AstShape> = { ...base.shapes };
+  for (const [id, shape] of Object.entries(extension.shapes)) {
+    if (id === service[0]) continue;
+    if (id in shapes) reader.fail(`shape ${id} is also defined by the base model`);
+    shapes[id] = shape;
+  }
+  const main = shapes[serviceId] ?? reader.fail(`the base model has no ${serviceId}`);
+  shapes[serviceId] = {
+    ...main,
+    operations: [...(main.operations ?? []), ...(service[1].operations ?? [])],
+  };
+  return { smithy: base.smithy, shapes };
 }
 
 export type CheckResult =

@@ -164,7 +164,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       speechAccounts: runtime.speechAccounts,
       awsServices: [
         identityStoreService(runtime.identityStore),
-        voiceIdService(runtime.voiceId, runtime.voiceIdPeople, runtime.voiceIdJobs),
+        voiceIdService(
+          runtime.voiceId,
+          runtime.voiceIdPeople,
+          runtime.voiceIdJobs,
+          runtime.voiceIdSessions,
+          { publicStreamUrl: config.voiceIdStreamUrl },
+        ),
       ],
       speech: {
         scripted,

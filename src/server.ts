@@ -18,7 +18,9 @@ import { plainErrorHandler, sendPlainError } from './protocols/http/render-plain
 import type { RequestLabels } from './protocols/http/request-labels.js';
 import { ServerMetrics } from './protocols/ops/metrics.js';
 import { opsDoor, type ReadinessCheck } from './protocols/ops/ops-door.js';
+import { registerWebSockets } from './protocols/http/websocket-support.js';
 import { speechDoor, type SpeechDoorOptions } from './protocols/speech/speech-door.js';
+import { speechMaxMessageBytes } from './protocols/speech/speech-websocket.js';
 
 export interface ServerDeps {
   readonly logger: FastifyBaseLogger;
@@ -38,6 +40,9 @@ export interface ServerDeps {
     readonly sigv4ClockSkewSeconds: number;
   };
 }
+
+/** The largest WebSocket message when no door asks for more (1 MiB). */
+const DEFAULT_WEBSOCKET_MAX_PAYLOAD = 1 << 20;
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -92,6 +97,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     ),
   );
 
+  await registerWebSockets(
+    app,
+    deps.speech ? speechMaxMessageBytes(deps.speech) : DEFAULT_WEBSOCKET_MAX_PAYLOAD,
+  );
   await app.register(opsDoor, { metrics, readiness: deps.readiness });
   await app.register(adminDoor, {
     prefix: '/admin/v1',

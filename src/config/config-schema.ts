@@ -83,7 +83,61 @@ export const CONFIG_OPTIONS = {
     default: (p) => path.join(String(p.dataDir), 'blobs'),
     defaultText: '`<data-dir>/blobs`',
     description:
-      'The embedded blob store: `s3://bucket/key` is the file `<blob-dir>/bucket/key` (Voice ID job manifests, audio, outputs).',
+      'The embedded blob store (blobBackend local): `s3://bucket/key` is the file `<blob-dir>/bucket/key` (Voice ID job manifests, audio, outputs).',
+  },
+  blobBackend: {
+    type: 'string',
+    flag: '--blob-backend <backend>',
+    env: 'VOXGATE_BLOB_BACKEND',
+    default: 'local',
+    defaultText: 'local',
+    description:
+      'Where `s3://bucket/key` URIs resolve: `local` (files under blobDir) or `s3` (the object in an S3-compatible service: s3Endpoint, s3Region, s3AccessKeyId, s3SecretAccessKey).',
+  },
+  s3Endpoint: {
+    type: 'string',
+    flag: '--s3-endpoint <url>',
+    env: 'VOXGATE_S3_ENDPOINT',
+    default: undefined,
+    defaultText: '(Amazon S3 in s3Region)',
+    description:
+      "With blobBackend s3: the service's URL, e.g. `http://127.0.0.1:9000` (MinIO, Ceph, moto); unset for Amazon S3 itself. No credentials in the URL.",
+  },
+  s3Region: {
+    type: 'string',
+    flag: '--s3-region <region>',
+    env: 'VOXGATE_S3_REGION',
+    default: 'us-east-1',
+    defaultText: 'us-east-1',
+    description:
+      'With blobBackend s3: the region S3 requests are signed for (S3-compatible services mostly accept any).',
+  },
+  s3AccessKeyId: {
+    type: 'string',
+    flag: '--s3-access-key-id <id>',
+    env: 'VOXGATE_S3_ACCESS_KEY_ID',
+    default: undefined,
+    defaultText: '(the AWS default credential chain)',
+    description:
+      'With blobBackend s3: the access key id, set together with s3SecretAccessKey; with neither, the AWS default chain (AWS_ACCESS_KEY_ID, ~/.aws, instance roles).',
+  },
+  s3SecretAccessKey: {
+    type: 'string',
+    flag: '--s3-secret-access-key <secret>',
+    env: 'VOXGATE_S3_SECRET_ACCESS_KEY',
+    default: undefined,
+    defaultText: '(the AWS default credential chain)',
+    description:
+      "With blobBackend s3: the secret of s3AccessKeyId. Never logged nor shown in errors; give it by environment variable or config file rather than by flag (other users can see a process's flags).",
+  },
+  s3ForcePathStyle: {
+    type: 'bool',
+    flag: '--s3-force-path-style <bool>',
+    env: 'VOXGATE_S3_FORCE_PATH_STYLE',
+    default: (p) => (p.s3Endpoint === undefined ? 'false' : 'true'),
+    defaultText: 'true when s3Endpoint is set, else false',
+    description:
+      'With blobBackend s3: address objects as `<endpoint>/<bucket>/<key>` (path style, what most S3-compatible services need) rather than `<bucket>.<endpoint>/<key>`.',
   },
   masterKey: {
     type: 'string',
@@ -176,6 +230,34 @@ export const CONFIG_OPTIONS = {
     min: 1,
     max: 200,
     description: 'Tags per Voice ID domain.',
+  },
+  voiceIdStreamUrl: {
+    type: 'string',
+    flag: '--voiceid-stream-url <url>',
+    env: 'VOXGATE_VOICEID_STREAM_URL',
+    default: undefined,
+    defaultText: '(ws:// or wss:// at the address StartSession was called on)',
+    description:
+      'The public base of the stream URLs StartSession answers, e.g. `wss://voice.example.com` behind a TLS proxy; call platforms connect there.',
+  },
+  voiceIdStreamTokenTtlSeconds: {
+    type: 'int',
+    flag: '--voiceid-stream-token-ttl-seconds <n>',
+    env: 'VOXGATE_VOICEID_STREAM_TOKEN_TTL_SECONDS',
+    default: 300,
+    defaultText: '300',
+    min: 5,
+    description: 'How long the stream URL of a StartSession accepts its stream.',
+  },
+  voiceIdMaxActiveSessions: {
+    type: 'int',
+    flag: '--voiceid-max-active-sessions <n>',
+    env: 'VOXGATE_VOICEID_MAX_ACTIVE_SESSIONS',
+    default: 50,
+    defaultText: '50',
+    min: 1,
+    description:
+      "Voice ID sessions per domain with a stream pending or running (Amazon Connect's quota for 1,000 calls an hour); StartSession beyond it is ServiceQuotaExceededException.",
   },
   voiceIdReencryptBatchSize: {
     type: 'int',
@@ -402,6 +484,13 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string;
   readonly blobDir: string;
+  /** `local` or `s3`; checked when the blob store is opened (openBlobStore). */
+  readonly blobBackend: string;
+  readonly s3Endpoint: string | undefined;
+  readonly s3Region: string;
+  readonly s3AccessKeyId: string | undefined;
+  readonly s3SecretAccessKey: string | undefined;
+  readonly s3ForcePathStyle: boolean;
   readonly masterKey: string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly maxAwsBodyBytes: number;
@@ -413,6 +502,9 @@ export interface Config {
   readonly awsRegion: string;
   readonly awsAccountId: string;
   readonly voiceIdMaxTags: number;
+  readonly voiceIdStreamUrl: string | undefined;
+  readonly voiceIdStreamTokenTtlSeconds: number;
+  readonly voiceIdMaxActiveSessions: number;
   readonly voiceIdReencryptBatchSize: number;
   readonly voiceIdReencryptPauseMs: number;
   readonly identityStoreAutoCreate: boolean;

@@ -4,7 +4,7 @@ import { AccessKeys, AdminToken } from '../credentials/index.js';
 import { catalog, voxError } from '../errors/index.js';
 import { IdentityStore } from '../identitystore/index.js';
 import { KeyService } from '../keys/index.js';
-import { LocalBlobStore, type BlobStore } from '../blobs/index.js';
+import { InvalidBlobStoreSettings, openBlobStore, type BlobStore } from '../blobs/index.js';
 import {
   ReencryptionHandler,
   VoiceDataVault,
@@ -12,6 +12,7 @@ import {
   VoiceIdControlPlane,
   VoiceIdJobs,
   VoiceIdPeople,
+  VoiceIdSessions,
 } from '../voiceid/index.js';
 import type { JobHandler } from '../jobs/index.js';
 import { PageTokens } from '../pagination/index.js';
@@ -25,6 +26,7 @@ import {
   SpeechAccountsRepository,
   VoiceIdJobsRepository,
   VoiceIdPeopleRepository,
+  VoiceIdSessionsRepository,
   VoiceIdRepository,
   UnsupportedDatabaseUrl,
   openStorage,
@@ -44,6 +46,7 @@ export interface Runtime {
   readonly keys: KeyService;
   readonly voiceId: VoiceIdControlPlane;
   readonly voiceIdPeople: VoiceIdPeople;
+  readonly voiceIdSessions: VoiceIdSessions;
   readonly voiceIdJobs: VoiceIdJobs;
   /** The job queue's handlers of the Voice ID kinds (the server registers them). */
   readonly voiceIdJobHandlers: {
@@ -90,6 +93,19 @@ export async function openRuntime(
       detail: (e as Error).message,
     });
   }
+  // Before storage: a bad blob configuration leaves nothing open behind it.
+  let blobs: BlobStore;
+  try {
+    blobs = await openBlobStore(config);
+  } catch (e) {
+    if (e instanceof InvalidBlobStoreSettings)
+      throw voxError(catalog.InvalidConfiguration, {
+        key: e.key,
+        origin: 'configuration',
+        detail: e.message,
+      });
+    throw e;
+  }
   let opened: Awaited<ReturnType<typeof openStorage>>;
   try {
     opened = await openStorage(config.databaseUrl);
@@ -116,7 +132,6 @@ export async function openRuntime(
   const vault = new VoiceDataVault(keys);
   const voiceIdTokens = new PageTokens(deriveKey(masterKey, 'voxgate/voiceid-page-tokens/v1'));
   const wakeJobs = options.wakeJobs ?? (() => undefined);
-  const blobs = new LocalBlobStore(config.blobDir);
   const voiceIdJobsRepo = new VoiceIdJobsRepository(opened.dialect);
   const voiceId = new VoiceIdControlPlane(
     voiceIdRepo,
@@ -132,6 +147,7 @@ export async function openRuntime(
       kick: wakeJobs,
     },
   );
+  const voiceIdPeople = new VoiceIdPeople(voiceId, voiceIdRepo, peopleRepo, vault, voiceIdTokens);
   return {
     config,
     storage: opened.dialect,
@@ -153,7 +169,17 @@ export async function openRuntime(
     ),
     keys,
     voiceId,
-    voiceIdPeople: new VoiceIdPeople(voiceId, voiceIdRepo, peopleRepo, vault, voiceIdTokens),
+    voiceIdPeople,
+    voiceIdSessions: new VoiceIdSessions(
+      voiceId,
+      voiceIdRepo,
+      voiceIdPeople,
+      new VoiceIdSessionsRepository(opened.dialect),
+      {
+        streamTokenTtlMs: config.voiceIdStreamTokenTtlSeconds * 1000,
+        maxActiveSessions: config.voiceIdMaxActiveSessions,
+      },
+    ),
     voiceIdJobs: new VoiceIdJobs(
       voiceId,
       voiceIdRepo,

@@ -139,7 +139,7 @@ export interface VoiceIdVoiceDataTable {
   readonly record_id: string;
   readonly domain_id: string;
   readonly owner_id: string;
-  readonly kind: 'AUDIO' | 'VOICEPRINT';
+  readonly kind: 'AUDIO' | 'VOICEPRINT' | 'SESSION';
   readonly key_ref: string;
   readonly wrapped_key: string;
   readonly ciphertext: string;

@@ -43,6 +43,25 @@ export {
   domainOfReencryptionJob,
 } from './voiceid-repository.js';
 export { VoiceIdPeopleRepository } from './voiceid-people-repository.js';
+export { VoiceIdSessionsRepository } from './voiceid-sessions-repository.js';
+export {
+  SessionTaken,
+  type EnrollmentRequestRecord,
+  type EnrollmentRequestStatus,
+  type NewSession,
+  type SessionAudioPurpose,
+  type SessionAudioRecord,
+  type SessionChange,
+  type SessionEnrollment,
+  type SessionRecord,
+  type SessionResultKind,
+  type SessionResultRecord,
+  type SessionSettings,
+  type StreamClaim,
+  type StreamingStatus,
+  type StreamRestart,
+  type VoiceIdSessionsStore,
+} from './voiceid-sessions-store.js';
 export {
   ClientTokenTaken,
   DomainGone,

@@ -45,7 +45,7 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
           .insertInto('voiceid_fraudster_watchlists')
           .values({ fraudster_id: fraudsterId, watchlist_id: watchlistId })
           .execute();
-        await insertVoiceData(trx, voiceData);
+        await insertVoiceDataWithin(trx, voiceData);
       });
     } catch (e) {
       if (this.#dialect.isForeignKeyViolation(e)) throw new WatchlistGone();
@@ -194,7 +194,7 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
     return (await q.orderBy('generated_id').limit(limit).execute()).map(speakerRecord);
   }
 
-  async insertOptedOutSpeaker(speaker: NewSpeaker): Promise<boolean> {
+  async insertSpeaker(speaker: NewSpeaker): Promise<boolean> {
     try {
       await this.#db
         .insertInto('voiceid_speakers')
@@ -202,7 +202,7 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
           generated_id: speaker.generatedId,
           domain_id: speaker.domainId,
           customer_speaker_id: speaker.customerSpeakerId,
-          status: 'OPTED_OUT',
+          status: speaker.status,
           created_at: speaker.createdAt,
           updated_at: speaker.updatedAt,
           last_accessed_at: speaker.lastAccessedAt,
@@ -214,6 +214,17 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
       if (this.#dialect.isUniqueViolation(e)) return false;
       throw e;
     }
+  }
+
+  async touchSpeaker(generatedId: string, at: number, unlessAfter: number): Promise<void> {
+    await this.#db
+      .updateTable('voiceid_speakers')
+      .set({ last_accessed_at: at })
+      .where('generated_id', '=', generatedId)
+      .where((eb) =>
+        eb.or([eb('last_accessed_at', 'is', null), eb('last_accessed_at', '<=', unlessAfter)]),
+      )
+      .execute();
   }
 
   async optOut(domainId: string, generatedId: string, at: number): Promise<void> {
@@ -307,26 +318,41 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
 
 class LastWatchlist extends Error {}
 
-async function insertVoiceData(
-  trx: Transaction<Database>,
+const voiceDataRow = (r: VoiceDataRecord) => ({
+  record_id: r.recordId,
+  domain_id: r.domainId,
+  owner_id: r.ownerId,
+  kind: r.kind,
+  key_ref: r.keyRef,
+  wrapped_key: r.wrappedKey,
+  ciphertext: r.ciphertext,
+  created_at: r.createdAt,
+});
+
+/** A transaction of any repository (their table sets differ; voice data is in all of them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type AnyTrx = Transaction<any>;
+
+/** Inserts voice data records inside another repository's transaction. */
+export async function insertVoiceDataWithin(
+  trx: AnyTrx,
   records: readonly VoiceDataRecord[],
 ): Promise<void> {
   if (records.length > 0)
-    await trx
+    await (trx as Transaction<Database>)
       .insertInto('voiceid_voice_data')
-      .values(
-        records.map((r) => ({
-          record_id: r.recordId,
-          domain_id: r.domainId,
-          owner_id: r.ownerId,
-          kind: r.kind,
-          key_ref: r.keyRef,
-          wrapped_key: r.wrappedKey,
-          ciphertext: r.ciphertext,
-          created_at: r.createdAt,
-        })),
-      )
+      .values(records.map(voiceDataRow))
       .execute();
+}
+
+/** Writes a record that is replaced in place (a session checkpoint), inside a transaction. */
+export async function upsertVoiceDataWithin(trx: AnyTrx, record: VoiceDataRecord): Promise<void> {
+  const { record_id: _id, ...rest } = voiceDataRow(record);
+  await (trx as Transaction<Database>)
+    .insertInto('voiceid_voice_data')
+    .values(voiceDataRow(record))
+    .onConflict((oc) => oc.column('record_id').doUpdateSet(rest))
+    .execute();
 }
 
 function speakerRecord(r: SpeakerRow): SpeakerRecord {

@@ -150,7 +150,8 @@ export interface VoiceIdDomainsStore {
 // ---- fraudsters, speakers, voice data
 
 export type SpeakerStatus = 'ENROLLED' | 'EXPIRED' | 'OPTED_OUT' | 'PENDING';
-export type VoiceDataKind = 'AUDIO' | 'VOICEPRINT';
+/** AUDIO, VOICEPRINT: a speaker's or fraudster's; SESSION: a call's accumulated speech. */
+export type VoiceDataKind = 'AUDIO' | 'VOICEPRINT' | 'SESSION';
 
 export interface FraudsterRecord {
   readonly fraudsterId: string;
@@ -228,7 +229,9 @@ export interface VoiceIdPeopleStore {
     limit: number,
   ): Promise<SpeakerRecord[]>;
   /** False when a speaker with that customer id appeared meanwhile. */
-  insertOptedOutSpeaker(speaker: NewSpeaker): Promise<boolean>;
+  insertSpeaker(speaker: NewSpeaker): Promise<boolean>;
+  /** Sets LastAccessedAt to `at` unless it is already later than `unlessAfter`. */
+  touchSpeaker(generatedId: string, at: number, unlessAfter: number): Promise<void>;
   /** Marks the speaker OPTED_OUT and deletes its voice data, together. */
   optOut(domainId: string, generatedId: string, at: number): Promise<void>;
   /** The speaker and its voice data. */

@@ -35,4 +35,19 @@ export {
   type JobStatus,
   type JobType,
 } from './voice-id-jobs.js';
+export {
+  VoiceIdSessions,
+  DEFAULT_ACCEPTANCE_THRESHOLD,
+  DEFAULT_MIN_AUTH_SPEECH_SECONDS,
+  DEFAULT_RISK_THRESHOLD,
+  newStreamToken,
+  streamTokenHash,
+  type EnrollmentCompletion,
+  type EnrollmentRequestStatus,
+  type SessionOptions,
+  type SessionSettingsInput,
+  type SessionView,
+  type StartedSession,
+  type StreamingStatus,
+} from './voice-id-sessions.js';
 export { VoiceIdBatchJobHandler, NO_SPEAKER_ENGINE_STATUS } from './voice-id-batch-job-handler.js';

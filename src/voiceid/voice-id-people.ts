@@ -199,7 +199,7 @@ export class VoiceIdPeople {
     let row = await this.#repo.findSpeaker(domainId, speakerId);
     if (!row) {
       if (speakerId.startsWith('id#')) throw notFound('SPEAKER', speakerId);
-      const created = await this.#repo.insertOptedOutSpeaker({
+      const created = await this.#repo.insertSpeaker({
         generatedId: newGeneratedId(),
         domainId,
         customerSpeakerId: speakerId,
@@ -214,6 +214,34 @@ export class VoiceIdPeople {
     }
     await this.#repo.optOut(domainId, row.generatedId, now);
     return speakerView(await this.speaker(domainId, row.generatedId));
+  }
+
+  /**
+   * The speaker a session names: found by generated or customer id; a customer id seen for the
+   * first time creates a PENDING speaker (Voice ID's "the speaker id has been created in the
+   * backend"). An unknown generated id is ResourceNotFound.
+   */
+  async resolveSessionSpeaker(domainId: string, speakerId: string): Promise<SpeakerRecord> {
+    const found = await this.#repo.findSpeaker(domainId, speakerId);
+    if (found) return found;
+    if (speakerId.startsWith('id#')) throw notFound('SPEAKER', speakerId);
+    const now = Date.now();
+    await this.#repo.insertSpeaker({
+      generatedId: newGeneratedId(),
+      domainId,
+      customerSpeakerId: speakerId,
+      status: 'PENDING',
+      createdAt: now,
+      updatedAt: now,
+      lastAccessedAt: null,
+    });
+    // Ours, or a concurrent caller's that won the customer id: the same speaker either way.
+    return this.speaker(domainId, speakerId);
+  }
+
+  /** The speaker by generated id, if it still exists. */
+  async speakerById(domainId: string, generatedId: string): Promise<SpeakerRecord | undefined> {
+    return this.#repo.findSpeaker(domainId, generatedId);
   }
 
   // ---- mechanics

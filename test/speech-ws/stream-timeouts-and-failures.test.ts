@@ -10,6 +10,7 @@ import { DEFAULT_FETCH_POLICY } from '../../src/audio/index.js';
 import type { AsrEngine } from '../../src/engines/index.js';
 import type { PronunciationModel } from '../../src/engines/pronunciation/index.js';
 import { catalog, voxError } from '../../src/errors/index.js';
+import { registerWebSockets } from '../../src/protocols/http/websocket-support.js';
 import { speechWebSocket } from '../../src/protocols/speech/speech-websocket.js';
 import { StressDictionary } from '../../src/speech/scripted/index.js';
 import {
@@ -45,6 +46,7 @@ for (const kind of testDatabaseKinds()) {
       app.addHook('onRequest', async (request) => {
         request.labels = { api: 'http', operation: '', errorName: null };
       });
+      await registerWebSockets(app, 1 << 20);
       await app.register(speechWebSocket, {
         accounts: context.accounts,
         scripted: {

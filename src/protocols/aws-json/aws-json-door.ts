@@ -149,6 +149,7 @@ export async function awsJsonDoor(
     if (!handler) throw voxError(catalog.NotImplemented, { operation: op.name });
     const output = await handler(checked.value, {
       requestId: request.id,
+      origin: `${request.protocol}://${request.host}`,
       accessKeyId: auth.accessKeyId,
       region: auth.region,
       log: request.log,

@@ -12,6 +12,8 @@ export interface AwsServiceModel {
 /** What a handler knows about the call besides its input. No HTTP objects cross this line. */
 export interface AwsCallContext {
   readonly requestId: string;
+  /** Scheme and host the caller reached this server at (`http://voxgate.example:4000`). */
+  readonly origin: string;
   readonly accessKeyId: string;
   readonly region: string;
   readonly log: FastifyBaseLogger;

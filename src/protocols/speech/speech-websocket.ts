@@ -1,4 +1,3 @@
-import websocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { catalog, isVoxgateError, voxError, type VoxgateError } from '../../errors/index.js';
@@ -28,6 +27,8 @@ const HIGH_WATER = 32;
 const LOW_WATER = 8;
 /** Close code of refused sockets (bad credentials, idle): RFC 6455 policy violation. */
 const POLICY_VIOLATION = 1008;
+/** Close code of a message over the socket's limit (RFC 6455). */
+const MESSAGE_TOO_BIG = 1009;
 
 export interface StreamSettings {
   readonly idleTimeoutMs: number;
@@ -55,19 +56,11 @@ export async function speechWebSocket(
 ): Promise<void> {
   const settings: StreamSettings = {
     idleTimeoutMs: options.stream?.idleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-    maxMessageBytes: Math.min(
-      options.stream?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      options.limits.maxAudioBytes,
-    ),
+    maxMessageBytes: speechMaxMessageBytes(options),
     trailingSilenceMs: options.stream?.trailingSilenceMs ?? DEFAULT_TRAILING_SILENCE_MS,
   };
-  await app.register(websocket, {
-    options: { maxPayload: settings.maxMessageBytes },
-    // Frame errors (too big, bad UTF-8, no mask) are the client's: ws closes the socket with
-    // the right code by itself; nothing for the server's error log.
-    errorHandler: (error, _socket, request) =>
-      request.log.info({ err: error }, 'WebSocket closed on a protocol error'),
-  });
+  if (!app.hasDecorator('websocketServer'))
+    throw new Error('speechWebSocket needs registerWebSockets(app, …) on the server first');
 
   const open = new Set<StreamSocket>();
   // Sockets still settling or refunding their stream finish before the server (and its store)
@@ -92,6 +85,19 @@ export async function speechWebSocket(
       void session.done.then(() => open.delete(session));
     },
   });
+}
+
+/**
+ * The largest message the speech socket takes (an audio packet); the server's WebSocket
+ * `maxPayload` must be at least this, and ws answers larger ones with close 1009.
+ */
+export function speechMaxMessageBytes(
+  options: Pick<SpeechWebSocketOptions, 'stream' | 'limits'>,
+): number {
+  return Math.min(
+    options.stream?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    options.limits.maxAudioBytes,
+  );
 }
 
 /**
@@ -150,6 +156,12 @@ class StreamSocket {
     if (this.#phase === 'closed') return;
     this.#armIdleTimer();
     const bytes = toBytes(data);
+    // The server's maxPayload serves every door; this socket's own limit is checked here,
+    // answered as ws answers its own: 1009, message too big.
+    if (bytes.byteLength > this.#settings.maxMessageBytes) {
+      this.#socket.close(MESSAGE_TOO_BIG, 'message too big');
+      return;
+    }
     this.#enqueue(() => (isBinary ? this.#audio(bytes) : this.#text(bytes)));
   }
 

@@ -10,6 +10,7 @@ import * as m0008 from './0008-identity-claims-fold.js';
 import * as m0009 from './0009-server-instances.js';
 import * as m0010 from './0010-job-queue.js';
 import * as m0011 from './0011-speech-job-domain-results.js';
+import * as m0012 from './0012-voiceid-sessions.js';
 
 /** Every migration, in order. Names are fixed forever once released. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-server-instances': m0009,
   '0010-job-queue': m0010,
   '0011-speech-job-domain-results': m0011,
+  '0012-voiceid-sessions': m0012,
 };

@@ -6,8 +6,10 @@ import type {
   VoiceIdControlPlane,
   VoiceIdJobs,
   VoiceIdPeople,
+  VoiceIdSessions,
   WatchlistView,
 } from '../../../voiceid/index.js';
+import { sessionHandlers } from './voiceid-session-handlers.js';
 import { catalog } from '../../../errors/index.js';
 import { defineAwsService, type AwsService } from '../aws-service.js';
 import * as model from '../generated/voiceid-model.js';
@@ -144,12 +146,15 @@ export function voiceIdService(
   voiceId: VoiceIdControlPlane,
   people: VoiceIdPeople,
   jobs: VoiceIdJobs,
+  sessions: VoiceIdSessions,
+  options: { readonly publicStreamUrl: string | undefined },
 ): AwsService {
   return defineAwsService<model.OperationTypes>(
     'voiceid',
     model,
     { validation: catalog.VoiceIdValidation, internal: catalog.VoiceIdInternal },
     {
+      ...sessionHandlers(sessions, options.publicStreamUrl),
       CreateDomain: async (input) => ({
         Domain: domainToWire(
           await voiceId.createDomain({

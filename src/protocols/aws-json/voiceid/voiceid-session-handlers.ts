@@ -1,0 +1,90 @@
+import type { SessionSettingsInput, SessionView, VoiceIdSessions } from '../../../voiceid/index.js';
+import type { AwsCallContext, AwsHandlers } from '../aws-service.js';
+import type * as model from '../generated/voiceid-model.js';
+
+/** Where a session's stream goes: the WebSocket door of the Voice ID sessions. */
+export const STREAM_PATH = '/voiceid/v1/streams';
+
+const seconds = (d: Date): number => d.getTime() / 1000;
+
+export function sessionToWire(s: SessionView): model.Session {
+  return {
+    DomainId: s.domainId,
+    SessionId: s.sessionId,
+    SessionName: s.sessionName,
+    CustomerSpeakerId: s.customerSpeakerId,
+    GeneratedSpeakerId: s.generatedSpeakerId,
+    StreamingStatus: s.streamingStatus,
+    AuthenticationConfiguration: { AcceptanceThreshold: s.acceptanceThreshold },
+    FraudDetectionConfiguration: { RiskThreshold: s.riskThreshold, WatchlistId: s.watchlistId },
+    StreamingConfiguration: { AuthenticationMinimumSpeechInSeconds: s.minAuthSpeechSeconds },
+    EnrollmentRequestDetails: s.enrollment && {
+      Status: s.enrollment.status,
+      Message: s.enrollment.message,
+    },
+    CreatedAt: seconds(s.createdAt),
+    UpdatedAt: seconds(s.updatedAt),
+  };
+}
+
+function settingsFromWire(input: {
+  SpeakerId?: string;
+  AuthenticationConfiguration?: model.AuthenticationConfiguration;
+  FraudDetectionConfiguration?: model.FraudDetectionConfiguration;
+  StreamingConfiguration?: model.StreamingConfiguration;
+}): SessionSettingsInput {
+  return {
+    speakerId: input.SpeakerId,
+    acceptanceThreshold: input.AuthenticationConfiguration?.AcceptanceThreshold,
+    riskThreshold: input.FraudDetectionConfiguration?.RiskThreshold,
+    watchlistId: input.FraudDetectionConfiguration?.WatchlistId,
+    minAuthSpeechSeconds: input.StreamingConfiguration?.AuthenticationMinimumSpeechInSeconds,
+  };
+}
+
+/**
+ * The stream URL of a token: under `publicUrl` when the server is configured with one (behind
+ * a proxy), else at the address the caller reached, http → ws and https → wss.
+ */
+export function streamUrl(
+  token: string,
+  ctx: AwsCallContext,
+  publicUrl: string | undefined,
+): string {
+  const base = (publicUrl ?? ctx.origin.replace(/^http/, 'ws')).replace(/\/+$/, '');
+  return `${base}${STREAM_PATH}/${token}`;
+}
+
+/**
+ * Voxgate's session operations on the Voice ID door (extensions/voiceid-sessions.json):
+ * StartSession, UpdateSession, EnrollBySession, DescribeSession.
+ */
+export function sessionHandlers(
+  sessions: VoiceIdSessions,
+  publicStreamUrl: string | undefined,
+): AwsHandlers<model.OperationTypes> {
+  return {
+    StartSession: async (input, ctx) => {
+      const started = await sessions.start(input.DomainId, input.SessionName, {
+        ...settingsFromWire(input),
+        clientToken: input.ClientToken,
+      });
+      return {
+        Session: sessionToWire(started.session),
+        StreamUrl: streamUrl(started.streamToken, ctx, publicStreamUrl),
+        StreamUrlExpiresAt: seconds(started.streamTokenExpiresAt),
+      };
+    },
+    UpdateSession: async (input) => ({
+      Session: sessionToWire(
+        await sessions.update(input.DomainId, input.SessionNameOrId, settingsFromWire(input)),
+      ),
+    }),
+    EnrollBySession: async (input) => ({
+      Status: await sessions.enroll(input.DomainId, input.SessionNameOrId),
+    }),
+    DescribeSession: async (input) => ({
+      Session: sessionToWire(await sessions.describe(input.DomainId, input.SessionNameOrId)),
+    }),
+  };
+}
