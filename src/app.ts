@@ -17,6 +17,17 @@ import { DEFAULT_FETCH_POLICY, DEFAULT_FFMPEG_TIMEOUT_MS } from './audio/index.j
 import type { Config } from './config/index.js';
 import { ensureFirstStart, type FirstStart } from './credentials/index.js';
 import { LazyAsrEngine, type AsrEngine } from './engines/index.js';
+import { loadSpeakerModel, type SpeakerModel } from './engines/speaker/index.js';
+import { catalog, voxError } from './errors/index.js';
+import { STREAM_TRACKS, type StreamTracks } from './protocols/voiceid-stream/index.js';
+import {
+  CallStreams,
+  SessionCheckpoints,
+  SessionEnrollment,
+  VoiceIdSessionEvaluator,
+  VoiceprintBook,
+  type SpoofingDetector,
+} from './voiceid/index.js';
 import { loadPronunciationModel } from './engines/pronunciation/index.js';
 import { StressDictionary, type ScriptedAssessmentDeps } from './speech/scripted/index.js';
 import { identityStoreService } from './protocols/aws-json/identitystore/identitystore-service.js';
@@ -48,6 +59,10 @@ export interface AppOverrides {
   readonly asr?: AsrEngine;
   readonly instance?: ServerInstanceOptions;
   readonly stream?: Partial<StreamSettings>;
+  /** Default: models/speaker, loaded at start. */
+  readonly speakerModel?: SpeakerModel;
+  /** Default: none (VoiceSpoofingRisk is left out of fraud results). */
+  readonly spoofing?: SpoofingDetector;
 }
 
 export interface VoxgateApp {
@@ -102,6 +117,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       [
         () => runtime.speechAccounts.releaseUnheldReservations(),
         () => new JobQueueRepository(runtime.storage).releaseOrphanedLeases(Date.now()),
+        () => runtime.voiceIdStores.sessions.endOrphanedStreams(Date.now()),
       ],
       logger,
       overrides.instance,
@@ -152,6 +168,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       concurrency: 1,
       retentionMs,
     });
+    const voice = await voiceIdRecognition(config, runtime, overrides, instanceId, logger);
+
     const speechJobs = new SpeechJobs(speechJobsRepo, runtime.speechAccounts, () =>
       jobQueue.kick(),
     );
@@ -169,9 +187,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           runtime.voiceIdPeople,
           runtime.voiceIdJobs,
           runtime.voiceIdSessions,
-          { publicStreamUrl: config.voiceIdStreamUrl },
+          { publicStreamUrl: config.voiceIdStreamUrl, evaluator: voice.evaluator },
         ),
       ],
+      voiceIdStreams: {
+        streams: voice.streams,
+        idleMs: config.voiceIdStreamIdleSeconds * 1000,
+        tracks: voice.tracks,
+      },
       speech: {
         scripted,
         jobs: speechJobs,
@@ -224,4 +247,54 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await runtime.close();
     throw e;
   }
+}
+
+/**
+ * What recognises voices in Voice ID sessions: the speaker model, the voiceprints, the call
+ * streams' checkpoints, enrollment from a session and EvaluateSession.
+ */
+async function voiceIdRecognition(
+  config: Config,
+  runtime: Runtime,
+  overrides: AppOverrides,
+  instanceId: string,
+  logger: FastifyBaseLogger,
+): Promise<{ streams: CallStreams; evaluator: VoiceIdSessionEvaluator; tracks: StreamTracks }> {
+  const tracks = config.voiceIdStreamTracks as StreamTracks;
+  if (!STREAM_TRACKS.includes(tracks))
+    throw voxError(catalog.InvalidConfiguration, {
+      key: 'voiceIdStreamTracks',
+      origin: 'configuration',
+      detail: `must be one of ${STREAM_TRACKS.join(', ')}, got ${JSON.stringify(config.voiceIdStreamTracks)}`,
+    });
+  const model = overrides.speakerModel ?? (await loadSpeakerModel());
+  const stores = runtime.voiceIdStores;
+  const book = new VoiceprintBook(model, runtime.voiceDataVault, stores.people);
+  const checkpoints = new SessionCheckpoints(
+    stores.sessions,
+    runtime.voiceDataVault,
+    model.version,
+  );
+  const enrollment = new SessionEnrollment(stores.sessions, stores.domains, checkpoints, book, {
+    speechSeconds: config.voiceIdEnrollmentSpeechSeconds,
+  });
+  runtime.voiceIdSessions.useEnrollment(enrollment);
+  const streams = new CallStreams({
+    sessions: stores.sessions,
+    domains: stores.domains,
+    checkpoints,
+    book,
+    enrollment,
+    spoofing: overrides.spoofing,
+    owner: instanceId,
+    log: logger,
+  });
+  const evaluator = new VoiceIdSessionEvaluator(
+    runtime.voiceIdSessions,
+    stores.sessions,
+    stores.people,
+    checkpoints,
+    book,
+  );
+  return { streams, evaluator, tracks };
 }

@@ -21,6 +21,10 @@ import { opsDoor, type ReadinessCheck } from './protocols/ops/ops-door.js';
 import { registerWebSockets } from './protocols/http/websocket-support.js';
 import { speechDoor, type SpeechDoorOptions } from './protocols/speech/speech-door.js';
 import { speechMaxMessageBytes } from './protocols/speech/speech-websocket.js';
+import {
+  voiceIdStreamDoor,
+  type VoiceIdStreamDoorOptions,
+} from './protocols/voiceid-stream/index.js';
 
 export interface ServerDeps {
   readonly logger: FastifyBaseLogger;
@@ -31,6 +35,8 @@ export interface ServerDeps {
   /** The speech API; null leaves its routes out (servers built without engines). */
   readonly speech: Omit<SpeechDoorOptions, 'accounts'> | null;
   readonly awsServices: readonly AwsService[];
+  /** The call streams of Voice ID sessions; null leaves the door out. */
+  readonly voiceIdStreams: VoiceIdStreamDoorOptions | null;
   readonly readiness: readonly ReadinessCheck[];
   readonly limits: {
     readonly maxAwsBodyBytes: number;
@@ -118,5 +124,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     maxBodyBytes: deps.limits.maxAwsBodyBytes,
     clockSkewSeconds: deps.limits.sigv4ClockSkewSeconds,
   });
+  if (deps.voiceIdStreams) await app.register(voiceIdStreamDoor, deps.voiceIdStreams);
   return app;
 }

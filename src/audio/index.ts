@@ -99,6 +99,7 @@ export { A_LAW_TO_LINEAR, MU_LAW_TO_LINEAR, decodeALaw, decodeMuLaw } from './g7
  * ```
  */
 export { StreamResampler } from './stream-resampler.js';
+export { CallAudioDecoder, type CallAudioEncoding } from './call-audio-decoder.js';
 
 /**
  * The format of some bytes by their magic numbers.

@@ -259,6 +259,37 @@ export const CONFIG_OPTIONS = {
     description:
       "Voice ID sessions per domain with a stream pending or running (Amazon Connect's quota for 1,000 calls an hour); StartSession beyond it is ServiceQuotaExceededException.",
   },
+  voiceIdStreamIdleSeconds: {
+    type: 'int',
+    flag: '--voiceid-stream-idle-seconds <n>',
+    env: 'VOXGATE_VOICEID_STREAM_IDLE_SECONDS',
+    default: 30,
+    defaultText: '30',
+    min: 1,
+    max: 3600,
+    description:
+      'A call stream that sends nothing for this long is closed (VoiceIdStreamIdle) and its session ENDED; what it had sent is kept.',
+  },
+  voiceIdStreamTracks: {
+    type: 'string',
+    flag: '--voiceid-stream-tracks <tracks>',
+    env: 'VOXGATE_VOICEID_STREAM_TRACKS',
+    default: 'inbound',
+    defaultText: 'inbound',
+    description:
+      'Which tracks of a Twilio Media Stream are the customer: `inbound` (the caller, as Twilio names it), `outbound` or `both` (mixed). Other tracks are ignored.',
+  },
+  voiceIdEnrollmentSpeechSeconds: {
+    type: 'int',
+    flag: '--voiceid-enrollment-speech-seconds <n>',
+    env: 'VOXGATE_VOICEID_ENROLLMENT_SPEECH_SECONDS',
+    default: 30,
+    defaultText: '30',
+    min: 10,
+    max: 600,
+    description:
+      "Net speech a session enrollment (EnrollBySession) needs before the voiceprint is made (Voice ID's: 30 s).",
+  },
   voiceIdReencryptBatchSize: {
     type: 'int',
     flag: '--voiceid-reencrypt-batch-size <n>',
@@ -505,6 +536,9 @@ export interface Config {
   readonly voiceIdStreamUrl: string | undefined;
   readonly voiceIdStreamTokenTtlSeconds: number;
   readonly voiceIdMaxActiveSessions: number;
+  readonly voiceIdStreamIdleSeconds: number;
+  readonly voiceIdStreamTracks: string;
+  readonly voiceIdEnrollmentSpeechSeconds: number;
   readonly voiceIdReencryptBatchSize: number;
   readonly voiceIdReencryptPauseMs: number;
   readonly identityStoreAutoCreate: boolean;

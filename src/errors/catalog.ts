@@ -11,11 +11,13 @@ import { speakerErrors } from './catalog/speaker.js';
 import { speechErrors } from './catalog/speech.js';
 import { speechExtensionErrors } from './catalog/speech-extensions.js';
 import { voiceIdErrors } from './catalog/voiceid.js';
+import { voiceIdStreamErrors } from './catalog/voiceid-stream.js';
 
 export const catalog = Object.freeze({
   ...awsJsonErrors,
   ...identityStoreErrors,
   ...voiceIdErrors,
+  ...voiceIdStreamErrors,
   ...speechErrors,
   ...speechExtensionErrors,
   ...adminErrors,

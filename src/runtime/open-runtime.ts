@@ -32,6 +32,10 @@ import {
   openStorage,
   type MigrationReport,
   type StorageDialect,
+  type VoiceIdDomainsStore,
+  type VoiceIdJobsStore,
+  type VoiceIdPeopleStore,
+  type VoiceIdSessionsStore,
 } from '../storage/index.js';
 
 /** The services shared by `voxgate serve` and the admin commands, opened from one Config. */
@@ -48,6 +52,15 @@ export interface Runtime {
   readonly voiceIdPeople: VoiceIdPeople;
   readonly voiceIdSessions: VoiceIdSessions;
   readonly voiceIdJobs: VoiceIdJobs;
+  /** Voice ID's storage, for what the server builds on top (call streams, evaluation, jobs). */
+  readonly voiceIdStores: {
+    readonly domains: VoiceIdDomainsStore;
+    readonly people: VoiceIdPeopleStore;
+    readonly sessions: VoiceIdSessionsStore;
+    readonly jobs: VoiceIdJobsStore;
+  };
+  /** Seals and opens voice data under the domains' keys. */
+  readonly voiceDataVault: VoiceDataVault;
   /** The job queue's handlers of the Voice ID kinds (the server registers them). */
   readonly voiceIdJobHandlers: {
     readonly batch: JobHandler;
@@ -148,6 +161,7 @@ export async function openRuntime(
     },
   );
   const voiceIdPeople = new VoiceIdPeople(voiceId, voiceIdRepo, peopleRepo, vault, voiceIdTokens);
+  const sessionsRepo = new VoiceIdSessionsRepository(opened.dialect);
   return {
     config,
     storage: opened.dialect,
@@ -174,7 +188,7 @@ export async function openRuntime(
       voiceId,
       voiceIdRepo,
       voiceIdPeople,
-      new VoiceIdSessionsRepository(opened.dialect),
+      sessionsRepo,
       {
         streamTokenTtlMs: config.voiceIdStreamTokenTtlSeconds * 1000,
         maxActiveSessions: config.voiceIdMaxActiveSessions,
@@ -188,6 +202,13 @@ export async function openRuntime(
       voiceIdTokens,
       wakeJobs,
     ),
+    voiceIdStores: {
+      domains: voiceIdRepo,
+      people: peopleRepo,
+      sessions: sessionsRepo,
+      jobs: voiceIdJobsRepo,
+    },
+    voiceDataVault: vault,
     voiceIdJobHandlers: {
       batch: new VoiceIdBatchJobHandler(voiceIdJobsRepo, blobs, log),
       reencrypt: new ReencryptionHandler(

@@ -275,6 +275,23 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
     ).map(voiceDataRecord);
   }
 
+  async watchlistVoiceprints(
+    domainId: string,
+    watchlistId: string,
+  ): Promise<{ fraudsterId: string; record: VoiceDataRecord }[]> {
+    const rows = await this.#db
+      .selectFrom('voiceid_voice_data as v')
+      .innerJoin('voiceid_fraudster_watchlists as fw', 'fw.fraudster_id', 'v.owner_id')
+      .selectAll('v')
+      .where('v.domain_id', '=', domainId)
+      .where('fw.watchlist_id', '=', watchlistId)
+      .where('v.kind', '=', 'VOICEPRINT')
+      .orderBy('v.owner_id')
+      .orderBy('v.created_at')
+      .execute();
+    return rows.map((r) => ({ fraudsterId: r.owner_id, record: voiceDataRecord(r) }));
+  }
+
   async countVoiceData(domainId: string): Promise<number> {
     const r = await this.#db
       .selectFrom('voiceid_voice_data')

@@ -264,6 +264,13 @@ export class VoiceIdSessionsRepository implements VoiceIdSessionsStore {
         .where('stream_owner', '=', owner)
         .executeTakeFirst();
       if (!held) return false;
+      const earlier = await trx
+        .withTables<SessionTables>()
+        .selectFrom('voiceid_session_audio')
+        .select('record_id')
+        .where('session_id', '=', audio.sessionId)
+        .where('purpose', '=', audio.purpose)
+        .executeTakeFirst();
       await upsertVoiceDataWithin(trx, audio.record);
       const row = {
         stream_generation: audio.streamGeneration,
@@ -281,6 +288,12 @@ export class VoiceIdSessionsRepository implements VoiceIdSessionsStore {
         .values({ session_id: audio.sessionId, purpose: audio.purpose, ...row })
         .onConflict((oc) => oc.columns(['session_id', 'purpose']).doUpdateSet(row))
         .execute();
+      // A checkpoint replaces the last one: its sealed statistics go with it.
+      if (earlier && earlier.record_id !== audio.record.recordId)
+        await trx
+          .deleteFrom('voiceid_voice_data')
+          .where('record_id', '=', earlier.record_id)
+          .execute();
       return true;
     });
   }

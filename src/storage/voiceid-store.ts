@@ -239,6 +239,11 @@ export interface VoiceIdPeopleStore {
 
   /** Oldest first. */
   voiceDataOf(ownerId: string): Promise<VoiceDataRecord[]>;
+  /** The voiceprints of the fraudsters on a watchlist, by fraudster id. */
+  watchlistVoiceprints(
+    domainId: string,
+    watchlistId: string,
+  ): Promise<{ fraudsterId: string; record: VoiceDataRecord }[]>;
   countVoiceData(domainId: string): Promise<number>;
   /** Records of the domain whose data key is not yet under `keyRef`, by record id. */
   recordsNotUnder(domainId: string, keyRef: string, limit: number): Promise<VoiceDataRecord[]>;

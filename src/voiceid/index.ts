@@ -51,3 +51,27 @@ export {
   type StreamingStatus,
 } from './voice-id-sessions.js';
 export { VoiceIdBatchJobHandler, NO_SPEAKER_ENGINE_STATUS } from './voice-id-batch-job-handler.js';
+export {
+  CallStream,
+  CallStreams,
+  SPEECH_EPSILON,
+  type CallStreamDeps,
+  type SpoofingAccumulator,
+  type SpoofingDetector,
+  type StreamEnd,
+} from './call-stream.js';
+export { SessionCheckpoints, type SessionSpeech } from './session-checkpoints.js';
+export { DEFAULT_ENROLLMENT_SPEECH_SECONDS, SessionEnrollment } from './session-enrollment.js';
+export {
+  LAST_ACCESS_GRANULARITY_MS,
+  SPEAKER_EXPIRY_MS,
+  VoiceIdSessionEvaluator,
+  type AuthenticationDecision,
+  type AuthenticationOutcome,
+  type FraudDetectionDecision,
+  type FraudDetectionReason,
+  type FraudOutcome,
+  type SessionEvaluation,
+} from './session-evaluation.js';
+export { VoiceprintBook, type WatchlistVoiceprints } from './voiceprint-book.js';
+export { decodeStatistics, encodeStatistics } from './speech-statistics-codec.js';

@@ -244,6 +244,11 @@ export class VoiceIdSessions {
     return this.view(session);
   }
 
+  /** DOMAIN_NOT_ACTIVE (ConflictException) unless the domain is ACTIVE. */
+  async requireActive(domainId: string): Promise<void> {
+    await this.#domains.requireActiveDomain(domainId);
+  }
+
   /** By `id#…` session id or by name; ResourceNotFound (SESSION) otherwise. */
   async requireSession(domainId: string, nameOrId: string): Promise<SessionRecord> {
     const session = nameOrId.startsWith('id#')

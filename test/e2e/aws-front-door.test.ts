@@ -66,14 +66,14 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(out.DomainSummaries, []);
     });
 
-    test('an operation without a handler yet answers NotImplementedException', async () => {
+    test('every operation of the model has a handler: EvaluateSession of no domain is ResourceNotFoundException', async () => {
       const e = await rejection(
         voiceIdClient(server, creds).send(
           new EvaluateSessionCommand({ DomainId: 'a'.repeat(22), SessionNameOrId: 'contact-1' }),
         ),
       );
-      assert.equal(e.name, 'NotImplementedException');
-      assert.equal(e.$metadata.httpStatusCode, 501);
+      assert.equal(e.name, 'ResourceNotFoundException');
+      assert.equal(e.$metadata.httpStatusCode, 404);
     });
 
     test('a wrong secret is InvalidSignatureException', async () => {

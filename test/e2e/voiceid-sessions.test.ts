@@ -330,13 +330,13 @@ for (const kind of testDatabaseKinds()) {
       await disableKey(vid.server, keyAlias);
       try {
         for (const attempt of [
-          sessions.start({ DomainId: domainId, SessionName: call() }),
-          sessions.describe(domainId, name),
-          sessions.update({ DomainId: domainId, SessionNameOrId: name }),
-          sessions.enroll(domainId, name),
+          () => sessions.start({ DomainId: domainId, SessionName: call() }),
+          () => sessions.describe(domainId, name),
+          () => sessions.update({ DomainId: domainId, SessionNameOrId: name }),
+          () => sessions.enroll(domainId, name),
         ])
           assertSessionConflict(
-            await sessionRejection(attempt),
+            await sessionRejection(attempt()),
             'DOMAIN_NOT_ACTIVE',
             'The domain is not active.',
           );

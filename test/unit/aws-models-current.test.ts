@@ -8,7 +8,8 @@ import type { OperationTable, ShapeTable } from '../../src/protocols/aws-json/sh
 
 const MODELS = [
   { name: 'identitystore', model: identitystore, operations: 19 },
-  { name: 'voiceid', model: voiceid, operations: 29 },
+  // 29 of the AWS model and Voxgate's 4 session extensions (extensions/voiceid-sessions.json).
+  { name: 'voiceid', model: voiceid, operations: 33 },
 ] as const;
 
 test('committed generated AWS model files match the models in ../shared', (t) => {

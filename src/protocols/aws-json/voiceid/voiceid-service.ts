@@ -6,6 +6,7 @@ import type {
   VoiceIdControlPlane,
   VoiceIdJobs,
   VoiceIdPeople,
+  VoiceIdSessionEvaluator,
   VoiceIdSessions,
   WatchlistView,
 } from '../../../voiceid/index.js';
@@ -139,22 +140,25 @@ const tagsFromWire = (tags: model.TagList | undefined) =>
   (tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
 
 /**
- * The Voice ID API on the AWS JSON door. EvaluateSession (sessions need the speaker engine)
- * answers NotImplementedException until it lands.
+ * The Voice ID API on the AWS JSON door, with Voxgate's session operations
+ * (extensions/voiceid-sessions.json).
  */
 export function voiceIdService(
   voiceId: VoiceIdControlPlane,
   people: VoiceIdPeople,
   jobs: VoiceIdJobs,
   sessions: VoiceIdSessions,
-  options: { readonly publicStreamUrl: string | undefined },
+  options: {
+    readonly publicStreamUrl: string | undefined;
+    readonly evaluator: VoiceIdSessionEvaluator;
+  },
 ): AwsService {
   return defineAwsService<model.OperationTypes>(
     'voiceid',
     model,
     { validation: catalog.VoiceIdValidation, internal: catalog.VoiceIdInternal },
     {
-      ...sessionHandlers(sessions, options.publicStreamUrl),
+      ...sessionHandlers(sessions, options.evaluator, options.publicStreamUrl),
       CreateDomain: async (input) => ({
         Domain: domainToWire(
           await voiceId.createDomain({

@@ -1,4 +1,12 @@
-import type { SessionSettingsInput, SessionView, VoiceIdSessions } from '../../../voiceid/index.js';
+import type {
+  AuthenticationOutcome,
+  FraudOutcome,
+  SessionEvaluation,
+  SessionSettingsInput,
+  SessionView,
+  VoiceIdSessionEvaluator,
+  VoiceIdSessions,
+} from '../../../voiceid/index.js';
 import type { AwsCallContext, AwsHandlers } from '../aws-service.js';
 import type * as model from '../generated/voiceid-model.js';
 
@@ -24,6 +32,55 @@ export function sessionToWire(s: SessionView): model.Session {
     },
     CreatedAt: seconds(s.createdAt),
     UpdatedAt: seconds(s.updatedAt),
+  };
+}
+
+const optionalSeconds = (d: Date | undefined): number | undefined =>
+  d === undefined ? undefined : seconds(d);
+
+function authenticationToWire(a: AuthenticationOutcome): model.AuthenticationResult {
+  return {
+    AuthenticationResultId: a.resultId,
+    AudioAggregationStartedAt: optionalSeconds(a.aggregationStartedAt),
+    AudioAggregationEndedAt: optionalSeconds(a.aggregationEndedAt),
+    CustomerSpeakerId: a.customerSpeakerId,
+    GeneratedSpeakerId: a.generatedSpeakerId,
+    Decision: a.decision,
+    Score: a.score,
+    Configuration: { AcceptanceThreshold: a.acceptanceThreshold },
+  };
+}
+
+function fraudToWire(f: FraudOutcome): model.FraudDetectionResult {
+  return {
+    FraudDetectionResultId: f.resultId,
+    AudioAggregationStartedAt: optionalSeconds(f.aggregationStartedAt),
+    AudioAggregationEndedAt: optionalSeconds(f.aggregationEndedAt),
+    Configuration: { RiskThreshold: f.riskThreshold, WatchlistId: f.watchlistId },
+    Decision: f.decision,
+    Reasons: f.reasons,
+    // FraudRiskDetails has both members required: present once both were measured.
+    RiskDetails:
+      f.knownFraudsterRisk && f.voiceSpoofingRisk
+        ? {
+            KnownFraudsterRisk: {
+              RiskScore: f.knownFraudsterRisk.riskScore,
+              GeneratedFraudsterId: f.knownFraudsterRisk.generatedFraudsterId,
+            },
+            VoiceSpoofingRisk: { RiskScore: f.voiceSpoofingRisk.riskScore },
+          }
+        : undefined,
+  };
+}
+
+export function evaluationToWire(e: SessionEvaluation): model.EvaluateSessionResponse {
+  return {
+    DomainId: e.domainId,
+    SessionId: e.sessionId,
+    SessionName: e.sessionName,
+    StreamingStatus: e.streamingStatus,
+    AuthenticationResult: authenticationToWire(e.authentication),
+    FraudDetectionResult: fraudToWire(e.fraudDetection),
   };
 }
 
@@ -61,9 +118,12 @@ export function streamUrl(
  */
 export function sessionHandlers(
   sessions: VoiceIdSessions,
+  evaluator: VoiceIdSessionEvaluator,
   publicStreamUrl: string | undefined,
 ): AwsHandlers<model.OperationTypes> {
   return {
+    EvaluateSession: async (input) =>
+      evaluationToWire(await evaluator.evaluate(input.DomainId, input.SessionNameOrId)),
     StartSession: async (input, ctx) => {
       const started = await sessions.start(input.DomainId, input.SessionName, {
         ...settingsFromWire(input),
