@@ -126,8 +126,11 @@ export class CallStream {
   #writes: Promise<void> = Promise.resolve();
   #lost = false;
   #ended = false;
-  /** Told each checkpoint once it is stored (net speech of this stream, of the session). */
-  onCheckpoint: ((stream: number, session: number) => void) | undefined;
+  /**
+   * Told each checkpoint once it is stored: net speech of this stream and of the session, and
+   * the milliseconds from the audio that reached it to its being stored (readable anywhere).
+   */
+  onCheckpoint: ((stream: number, session: number, storedAfterMs: number) => void) | undefined;
 
   constructor(
     deps: CallStreamDeps,
@@ -199,6 +202,7 @@ export class CallStream {
   }
 
   #checkpoint(): void {
+    const reachedAt = performance.now();
     const stream = this.#accumulator.snapshot();
     const net = stream.netSpeechSeconds;
     this.#checkpointedSeconds = net;
@@ -237,7 +241,11 @@ export class CallStream {
         this.#lost = true;
         return;
       }
-      this.onCheckpoint?.(stream.netSpeechSeconds, session.netSpeechSeconds);
+      this.onCheckpoint?.(
+        stream.netSpeechSeconds,
+        session.netSpeechSeconds,
+        performance.now() - reachedAt,
+      );
       if (session.netSpeechSeconds >= enrollTarget) {
         const latest = await this.#deps.sessions.getSession(
           this.session.domainId,

@@ -171,11 +171,12 @@ class StreamSocket {
         }
         this.#dialect = event.dialect;
         this.#decoder = new CallAudioDecoder(event.encoding, event.sampleRate);
-        stream.onCheckpoint = (streamSeconds, sessionSeconds) =>
+        stream.onCheckpoint = (streamSeconds, sessionSeconds, storedAfterMs) =>
           this.#send({
             event: 'checkpoint',
             netSpeechSeconds: round2(streamSeconds),
             sessionNetSpeechSeconds: round2(sessionSeconds),
+            storedAfterMs: round2(storedAfterMs),
           });
         if (event.dialect === 'plain')
           this.#send({
