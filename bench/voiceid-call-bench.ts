@@ -101,10 +101,10 @@ try {
     await socket.send({ event: 'stop' });
     await socket.closed;
   }
-  const pct = (xs: number[], p: number): string =>
-    [...xs]
-      .sort((a, b) => a - b)
-      [Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!.toFixed(1);
+  const pct = (xs: number[], p: number): string => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))]!.toFixed(1);
+  };
   console.log(`npx tsx bench/voiceid-call-bench.ts --calls ${calls} --database ${kind}`);
   console.log(`calls: ${calls} (8 kHz µ-law, 20 ms frames; decision at 10 s of net speech)`);
   console.log('                                   p50      p95      max   (ms)');
