@@ -20,6 +20,8 @@ interface TopCommand {
 
 const speakerCommands = async (): Promise<Registrar> =>
   (await import('./speaker-commands.js')).registerSpeakerCommands;
+const spoofingCommands = async (): Promise<Registrar> =>
+  (await import('./spoofing-commands.js')).registerSpoofingCommands;
 
 const COMMANDS: readonly TopCommand[] = [
   {
@@ -30,12 +32,16 @@ const COMMANDS: readonly TopCommand[] = [
   {
     name: 'eval',
     summary: 'measure the speech and speaker engines on a Kaldi-style corpus',
-    load: async () => [(await import('./eval-command.js')).registerEval, await speakerCommands()],
+    load: async () => [
+      (await import('./eval-command.js')).registerEval,
+      await speakerCommands(),
+      await spoofingCommands(),
+    ],
   },
   {
     name: 'train',
     summary: 'train the models that ship in models/',
-    load: async () => [await speakerCommands()],
+    load: async () => [await speakerCommands(), await spoofingCommands()],
   },
   {
     name: 'audio',

@@ -8,24 +8,39 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { DEFAULT_AUDIO_LIMITS } from '../audio/index.js';
+import { detectSpeech } from '../audio/features/index.js';
 import {
+  ageGroup,
+  CHANNELS,
   DEFAULT_ENROLL_UTTERANCES,
   DEFAULT_NONTARGET_MODELS,
+  DEFAULT_SESSION_PARTITIONS,
+  DEFAULT_SESSION_TEST_SECONDS,
   DEFAULT_SPEAKER_MODEL_DIR,
   DEFAULT_TRAINING,
+  evaluateLists,
   formatEnrollment,
   formatTrials,
+  generateSessionLists,
   generateTrialLists,
+  isChannel,
   loadSpeakerModel,
-  median,
   parseEnrollment,
   parseTrials,
-  scoreTrials,
   trainSpeakerModel,
+  type EvaluationUtterance,
+  type RateWithInterval,
+  type TimedUtterance,
   type TrainingProgress,
-  type UtteranceStatistics,
+  type TrialSummary,
 } from '../engines/index.js';
-import { CorpusError, decodeUtterances, readCorpus } from '../eval/index.js';
+import {
+  CorpusError,
+  decodeUtterances,
+  readCorpus,
+  type Corpus,
+  type CorpusUtterance,
+} from '../eval/index.js';
 import { integer, positiveInteger } from './number-arguments.js';
 import { print } from './with-runtime.js';
 
@@ -51,10 +66,16 @@ export function registerSpeakerCommands(program: Command): void {
     .option('--work-dir <dir>', 'checkpoints of every stage', DEFAULT_SPEAKER_WORK_DIR)
     .option('--seed <n>', 'seed of every random choice', integer, DEFAULT_TRAINING.seed)
     .option(
-      '--dev-speakers <n>',
-      'speakers held out for calibration',
+      '--calibration-speakers <n>',
+      'speakers held out for the fusion and score calibration',
       positiveInteger,
-      DEFAULT_TRAINING.devSpeakers,
+      DEFAULT_TRAINING.calibrationSpeakers,
+    )
+    .option(
+      '--test-speakers <n>',
+      'speakers held out of everything (the reported figures)',
+      integer,
+      DEFAULT_TRAINING.testSpeakers,
     )
     .option('--components <n>', 'UBM Gaussians', positiveInteger, DEFAULT_TRAINING.components)
     .option('--ivector-dim <n>', 'i-vector size', positiveInteger, DEFAULT_TRAINING.ivectorDim)
@@ -94,7 +115,9 @@ export function registerSpeakerCommands(program: Command): void {
           outDir: String(options.out),
           workDir: String(options.workDir),
           seed: num('seed', DEFAULT_TRAINING.seed),
-          devSpeakers: num('devSpeakers', DEFAULT_TRAINING.devSpeakers),
+          calibrationSpeakers: num('calibrationSpeakers', DEFAULT_TRAINING.calibrationSpeakers),
+          testSpeakers: num('testSpeakers', DEFAULT_TRAINING.testSpeakers),
+          speakerGroups: await readSpeakerGroups(corpus.dir),
           components: num('components', DEFAULT_TRAINING.components),
           ivectorDim: num('ivectorDim', DEFAULT_TRAINING.ivectorDim),
           embeddingDim: num('embeddingDim', DEFAULT_TRAINING.embeddingDim),
@@ -112,9 +135,12 @@ export function registerSpeakerCommands(program: Command): void {
           result,
           [
             `model            ${result.version} in ${String(options.out)}`,
-            `dev 16 kHz       EER ${percent(result.dev['16k']!.eer)}, minDCF(0.01) ${result.dev['16k']!.minDcf.toFixed(3)} (${result.dev['16k']!.trials} trials)`,
-            `dev 8 kHz        EER ${percent(result.dev['8k']!.eer)}, minDCF(0.01) ${result.dev['8k']!.minDcf.toFixed(3)}`,
-            `threshold        ${result.threshold.score} (dev FAR ${percent(result.threshold.falseAcceptRate)}, FRR ${percent(result.threshold.falseRejectRate)})`,
+            ...Object.entries(result.calibration).map(
+              ([name, r]) =>
+                `${('calibration ' + name).padEnd(29)}EER ${percent(r.eer)}, minDCF(0.01) ${r.minDcf.toFixed(3)} (${r.trials} trials)`,
+            ),
+            `threshold        ${result.threshold.score} (1 % false accepts on the calibration speakers' sessions; FRR ${percent(result.threshold.falseRejectRate)})`,
+            `figures          on held-out speakers: voxgate eval speaker-lists --held-out test, then voxgate eval speaker`,
           ].join('\n'),
         );
       } finally {
@@ -129,88 +155,118 @@ export function registerSpeakerCommands(program: Command): void {
   evaluate
     .command('speaker')
     .description(
-      'speaker verification: enroll the models of --enroll, score the trials of --trials, ' +
-        'report the equal error rate and minDCF (p_target 0.01)',
+      'speaker verification through the streaming accumulator: enroll the models of --enroll, ' +
+        'score the trials of --trials; EER, minDCF (p_target 0.01), false accepts and rejects ' +
+        'at the threshold, with 95 % speaker-bootstrap intervals. With --tests (session lists) ' +
+        'the utterances of each enrollment and each test are concatenated into one stream',
     )
-    .requiredOption('--corpus <dir>', 'corpus directory: audio/<uttid>.flac, text')
+    .requiredOption('--corpus <dir>', 'corpus directory: audio/<uttid>.flac, text, utt2spk')
     .requiredOption('--enroll <file>', 'lines "<model-id> <uttid> <uttid> …"')
-    .requiredOption('--trials <file>', 'lines "<model-id> <uttid> target|nontarget"')
+    .requiredOption('--trials <file>', 'lines "<model-id> <uttid|test-id> target|nontarget"')
+    .option('--tests <file>', 'session lists: lines "<test-id> <uttid> …" (concatenated)')
     .option('--model <dir>', 'speaker model directory', DEFAULT_SPEAKER_MODEL_DIR)
+    .option(
+      '--channel <name>',
+      `how the audio reaches the engine: ${CHANNELS.join(' | ')} (8k: sox 16-bit PCM, ` +
+        '8k-mulaw: sox G.711 µ-law, both back through the 8 kHz decoder)',
+      '16k',
+    )
+    .option('--threshold <score>', 'accept threshold on the 0–100 score (default 90, Voice ID’s)')
+    .option('--bootstrap <n>', 'bootstrap replicates for the intervals', integer, 1000)
+    .option('--scores <file>', 'also write every scored trial (JSON lines)')
     .option('--json', 'one JSON object on stdout')
     .addHelpText(
       'after',
-      '\n--json prints {"trials","eer","min_dcf","enroll_seconds_median","rtf"}; rates are ' +
-        'fractions, rtf is engine time per second of audio on one core.',
+      '\n--json prints {"trials","targets","nontargets","speakers","eer","eer_ci95","min_dcf",' +
+        '"threshold","far","far_ci95","frr","frr_ci95","enroll_seconds_median",' +
+        '"test_seconds_median","rtf","channel","groups"}; rates are fractions, intervals ' +
+        '[low, high] from resampling speakers, groups (children/adults, from spk2age) have the ' +
+        'same measures; rtf is engine time per second of audio on one core.',
     )
     .action(async (options: Record<string, unknown>) => {
       const corpus = await readCorpus(String(options.corpus));
-      const enrollFile = String(options.enroll);
-      const trialsFile = String(options.trials);
-      const enroll = parseEnrollment(await readFile(enrollFile, 'utf8'), enrollFile);
-      const trials = parseTrials(await readFile(trialsFile, 'utf8'), trialsFile);
-      const needed = new Set<string>();
-      for (const e of enroll) for (const u of e.utterances) needed.add(u);
-      for (const t of trials) needed.add(t.utterance);
-      const byId = new Map(corpus.utterances.map((u) => [u.id, u]));
-      const missing = [...needed].filter((id) => !byId.has(id));
-      if (missing.length > 0)
-        throw new CorpusError(
-          `${missing.length} utterance(s) of the lists are not in ${corpus.dir}: ${missing.slice(0, 5).join(', ')}`,
-        );
-      const model = await loadSpeakerModel(String(options.model));
-      const utterances = [...needed].sort().map((id) => byId.get(id)!);
-      const bar = progressBar(options.json !== true, 'eval speaker', 'utterances');
-      bar?.start(utterances.length, 0);
-      const stats = new Map<string, UtteranceStatistics>();
-      let engineMs = 0;
-      let audioSec = 0;
-      try {
-        for await (const { utterance, audio } of decodeUtterances(utterances, {
-          concurrency: 4,
-          limits: DEFAULT_AUDIO_LIMITS,
-        })) {
-          const started = performance.now();
-          stats.set(utterance.id, model.statistics(audio.samples));
-          engineMs += performance.now() - started;
-          audioSec += audio.samples.length / 16000;
-          bar?.update(stats.size);
-        }
-      } finally {
-        bar?.stop();
-      }
-      const started = performance.now();
-      const scored = scoreTrials(model, enroll, trials, (id) => stats.get(id));
-      engineMs += performance.now() - started;
-      const result = {
-        trials: trials.length,
-        eer: scored.eer,
-        min_dcf: scored.minDcf,
-        enroll_seconds_median: median(scored.enrollSeconds),
-        rtf: engineMs / 1000 / audioSec,
+      const channel = String(options.channel);
+      if (!isChannel(channel))
+        throw new CorpusError(`--channel must be one of ${CHANNELS.join(', ')}, got ${channel}`);
+      const read = async (key: string) => {
+        const file = String(options[key]);
+        return parseEnrollment(await readFile(file, 'utf8'), file);
       };
-      print(
-        options.json === true,
-        result,
-        [
-          `corpus           ${corpus.dir} (${utterances.length} utterances, model ${model.version})`,
-          `trials           ${trials.length} (${scored.targets.length} target, ${scored.nontargets.length} non-target)`,
-          `EER              ${percent(result.eer)}`,
-          `minDCF(0.01)     ${result.min_dcf.toFixed(3)}`,
-          `enrollment       ${result.enroll_seconds_median.toFixed(1)} s net speech (median)`,
-          `rtf              ${result.rtf.toFixed(4)} (one core, ${audioSec.toFixed(0)} s of audio)`,
-        ].join('\n'),
-      );
+      const trialsFile = String(options.trials);
+      const trials = parseTrials(await readFile(trialsFile, 'utf8'), trialsFile);
+      const enroll = await read('enroll');
+      const tests = options.tests === undefined ? undefined : await read('tests');
+      const model = await loadSpeakerModel(String(options.model));
+      const groups = await readSpeakerGroups(corpus.dir);
+      const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
+      if (threshold !== undefined && !(threshold >= 0 && threshold <= 100))
+        throw new CorpusError(`--threshold must be a score within 0–100`);
+      const bar = progressBar(options.json !== true, 'eval speaker', 'items');
+      let stage = '';
+      const result = await evaluateLists({
+        model,
+        utterances: corpusUtterances(corpus),
+        enroll,
+        trials,
+        ...(tests === undefined ? {} : { tests }),
+        channel,
+        ...(threshold === undefined ? {} : { threshold }),
+        ...(groups === undefined ? {} : { groupOf: (s: string) => groups[s] }),
+        replicates: Number(options.bootstrap),
+        onProgress: (name, done, total) => {
+          if (name !== stage) {
+            bar?.stop();
+            bar?.start(total, done);
+            stage = name;
+          } else bar?.update(done);
+        },
+      }).finally(() => bar?.stop());
+      if (options.scores !== undefined)
+        await writeFile(
+          String(options.scores),
+          result.scored.map((t) => JSON.stringify(t)).join('\n') + '\n',
+        );
+      const json = {
+        ...summaryJson(result.summary),
+        rtf: result.rtf,
+        channel,
+        model: model.version,
+        groups: Object.fromEntries(
+          Object.entries(result.groups).map(([g, s]) => [g, summaryJson(s)]),
+        ),
+      };
+      const s = result.summary;
+      const lines = [
+        `corpus           ${corpus.dir} (model ${model.version}, channel ${channel}, ${tests ? 'session: concatenated items' : 'single utterances'})`,
+        `trials           ${s.trials} (${s.targets} target, ${s.nontargets} non-target, ${s.speakers} speakers)`,
+        `EER              ${percent(s.eer.value)} [${percent(s.eer.low)}, ${percent(s.eer.high)}]`,
+        `minDCF(0.01)     ${s.minDcf.toFixed(3)}`,
+        `at ${s.threshold.toString().padEnd(13)} false accepts ${percent(s.falseAcceptRate.value)} [${percent(s.falseAcceptRate.low)}, ${percent(s.falseAcceptRate.high)}] (${s.falseAccepts}), ` +
+          `false rejects ${percent(s.falseRejectRate.value)} [${percent(s.falseRejectRate.low)}, ${percent(s.falseRejectRate.high)}] (${s.falseRejects})`,
+        `net speech       enrollment ${s.enrollSecondsMedian.toFixed(1)} s, test ${s.testSecondsMedian.toFixed(1)} s (medians)`,
+        ...Object.entries(result.groups).map(
+          ([g, gs]) =>
+            `${g.padEnd(17)}EER ${percent(gs.eer.value)} [${percent(gs.eer.low)}, ${percent(gs.eer.high)}], ` +
+            `FA ${percent(gs.falseAcceptRate.value)}, FR ${percent(gs.falseRejectRate.value)} (${gs.targets} target, ${gs.nontargets} non-target, ${gs.speakers} speakers)`,
+        ),
+        `rtf              ${result.rtf.toFixed(4)} (one core, ${result.audioSeconds.toFixed(0)} s of audio)`,
+      ];
+      print(options.json === true, json, lines.join('\n'));
     });
 
   evaluate
     .command('speaker-lists')
     .description(
-      'write enrollment and trial lists for a corpus: per speaker, N utterances enroll a ' +
-        'model and every other utterance is tried against it and M other models',
+      'write enrollment and trial lists for a corpus. Single-utterance lists: per speaker, N ' +
+        'utterances enroll a model and every other utterance is tried against it and M other ' +
+        'models. Session lists (--enroll-seconds, --tests): per partition, utterances ' +
+        'concatenated to ≈30 s of net speech enroll a model and the following ones, ≈10 s each, ' +
+        'make tests tried against every model of the partition',
     )
     .requiredOption('--corpus <dir>', 'corpus directory with utt2spk')
     .requiredOption('--enroll <file>', 'the enrollment list to write')
     .requiredOption('--trials <file>', 'the trial list to write')
+    .option('--tests <file>', 'session lists: the test list to write (needs --enroll-seconds)')
     .option(
       '--enroll-utterances <n>',
       'enrollment utterances per speaker',
@@ -219,29 +275,190 @@ export function registerSpeakerCommands(program: Command): void {
     )
     .option(
       '--nontargets <n>',
-      'other models per test utterance',
-      positiveInteger,
-      DEFAULT_NONTARGET_MODELS,
+      'other models per test (session lists: 0 = all, the default)',
+      integer,
     )
+    .option('--enroll-seconds <s>', 'session lists: net speech of an enrollment', Number)
+    .option(
+      '--test-seconds <s>',
+      'session lists: net speech of a test',
+      Number,
+      DEFAULT_SESSION_TEST_SECONDS,
+    )
+    .option(
+      '--partitions <n>',
+      'session lists: random partitions of each speaker',
+      positiveInteger,
+      DEFAULT_SESSION_PARTITIONS,
+    )
+    .option('--speakers <ids>', 'only these speakers (comma-separated)')
+    .option(
+      '--held-out <set>',
+      "only the model's held-out speakers: test | calibration (read from --model)",
+    )
+    .option('--model <dir>', 'speaker model directory (for --held-out)', DEFAULT_SPEAKER_MODEL_DIR)
     .option('--seed <n>', 'seed of the random choices', integer, 1)
     .option('--json', 'one JSON object on stdout')
     .action(async (options: Record<string, unknown>) => {
       const corpus = await readCorpus(String(options.corpus));
-      const lists = generateTrialLists(corpus.utterances, {
-        enrollUtterances: Number(options.enrollUtterances),
-        nontargetModels: Number(options.nontargets),
+      const keep = await speakerFilter(options);
+      const utterances = corpus.utterances.filter(
+        (u) => u.speaker !== null && (keep === undefined || keep.has(u.speaker)),
+      );
+      const session = options.enrollSeconds !== undefined;
+      if (session !== (options.tests !== undefined))
+        throw new CorpusError('session lists need both --enroll-seconds and --tests');
+      if (!session) {
+        const lists = generateTrialLists(utterances, {
+          enrollUtterances: Number(options.enrollUtterances),
+          nontargetModels:
+            options.nontargets === undefined
+              ? DEFAULT_NONTARGET_MODELS
+              : Number(options.nontargets),
+          seed: Number(options.seed),
+        });
+        await writeFile(String(options.enroll), formatEnrollment(lists.enroll));
+        await writeFile(String(options.trials), formatTrials(lists.trials));
+        const targets = lists.trials.filter((t) => t.target).length;
+        print(
+          options.json === true,
+          { models: lists.enroll.length, trials: lists.trials.length, targets },
+          `${lists.enroll.length} models in ${path.resolve(String(options.enroll))}, ` +
+            `${lists.trials.length} trials (${targets} target) in ${path.resolve(String(options.trials))}`,
+        );
+        return;
+      }
+      const enrollSeconds = Number(options.enrollSeconds);
+      const testSeconds = Number(options.testSeconds);
+      if (!(enrollSeconds > 0 && testSeconds > 0))
+        throw new CorpusError('--enroll-seconds and --test-seconds must be positive');
+      const timed = await timedUtterances(utterances, options.json !== true);
+      const lists = generateSessionLists(timed, {
+        enrollSeconds,
+        testSeconds,
+        partitions: Number(options.partitions),
+        nontargetModels: options.nontargets === undefined ? 0 : Number(options.nontargets),
         seed: Number(options.seed),
       });
       await writeFile(String(options.enroll), formatEnrollment(lists.enroll));
+      await writeFile(String(options.tests), formatEnrollment(lists.tests));
       await writeFile(String(options.trials), formatTrials(lists.trials));
       const targets = lists.trials.filter((t) => t.target).length;
+      const speakers = new Set(lists.speakerOf.values()).size;
       print(
         options.json === true,
-        { models: lists.enroll.length, trials: lists.trials.length, targets },
-        `${lists.enroll.length} models in ${path.resolve(String(options.enroll))}, ` +
+        {
+          models: lists.enroll.length,
+          tests: lists.tests.length,
+          trials: lists.trials.length,
+          targets,
+          speakers,
+        },
+        `${lists.enroll.length} models (${speakers} speakers, ${Number(options.partitions)} partitions) in ${path.resolve(String(options.enroll))}, ` +
+          `${lists.tests.length} tests in ${path.resolve(String(options.tests))}, ` +
           `${lists.trials.length} trials (${targets} target) in ${path.resolve(String(options.trials))}`,
       );
     });
+}
+
+/** The corpus utterances that have a speaker, by id. */
+function corpusUtterances(corpus: Corpus): Map<string, EvaluationUtterance> {
+  const out = new Map<string, EvaluationUtterance>();
+  for (const u of corpus.utterances)
+    if (u.speaker !== null) out.set(u.id, { id: u.id, speaker: u.speaker, audioPath: u.audioPath });
+  return out;
+}
+
+/** `--speakers` or `--held-out`: the speakers to keep (undefined: all). */
+async function speakerFilter(options: Record<string, unknown>): Promise<Set<string> | undefined> {
+  if (options.speakers !== undefined)
+    return new Set(
+      String(options.speakers)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+  if (options.heldOut === undefined) return undefined;
+  const set = String(options.heldOut);
+  if (set !== 'test' && set !== 'calibration')
+    throw new CorpusError(`--held-out must be test or calibration, got ${set}`);
+  const model = await loadSpeakerModel(String(options.model));
+  const ids = model.meta.training[set === 'test' ? 'testSpeakers' : 'calibrationSpeakers'];
+  if (!Array.isArray(ids))
+    throw new CorpusError(`model ${model.version} records no ${set} speakers`);
+  return new Set(ids.map(String));
+}
+
+/** Net speech of every utterance (the energy VAD the speaker features use), decoded 4 at a time. */
+async function timedUtterances(
+  utterances: readonly CorpusUtterance[],
+  showProgress: boolean,
+): Promise<TimedUtterance[]> {
+  const bar = progressBar(showProgress, 'net speech', 'utterances');
+  bar?.start(utterances.length, 0);
+  const out: TimedUtterance[] = [];
+  try {
+    for await (const { utterance, audio } of decodeUtterances(utterances, {
+      concurrency: 4,
+      limits: DEFAULT_AUDIO_LIMITS,
+    })) {
+      const vad = detectSpeech(audio.samples, { sampleRate: 16000 });
+      let frames = 0;
+      for (const s of vad.speech) if (s) frames++;
+      out.push({ id: utterance.id, speaker: utterance.speaker!, netSpeechSeconds: frames * 0.01 });
+      bar?.update(out.length);
+    }
+  } finally {
+    bar?.stop();
+  }
+  return out;
+}
+
+function summaryJson(s: TrialSummary): Record<string, unknown> {
+  const pair = (r: RateWithInterval) => [finiteOrNull(r.low), finiteOrNull(r.high)];
+  return {
+    trials: s.trials,
+    targets: s.targets,
+    nontargets: s.nontargets,
+    speakers: s.speakers,
+    eer: finiteOrNull(s.eer.value),
+    eer_ci95: pair(s.eer),
+    min_dcf: finiteOrNull(s.minDcf),
+    threshold: s.threshold,
+    far: finiteOrNull(s.falseAcceptRate.value),
+    far_ci95: pair(s.falseAcceptRate),
+    frr: finiteOrNull(s.falseRejectRate.value),
+    frr_ci95: pair(s.falseRejectRate),
+    false_accepts: s.falseAccepts,
+    false_rejects: s.falseRejects,
+    enroll_seconds_median: s.enrollSecondsMedian,
+    test_seconds_median: s.testSecondsMedian,
+  };
+}
+
+/** JSON has no NaN: null says "not measured". */
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Speaker → 'child' | 'adult' from the corpus's `spk2age` (`<speaker> <age>` lines), or
+ * undefined when the corpus has none.
+ */
+async function readSpeakerGroups(dir: string): Promise<Record<string, string> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, 'spk2age'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const groups: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const [speaker, age] = line.trim().split(/\s+/);
+    if (speaker !== undefined && age !== undefined && Number.isFinite(Number(age)))
+      groups[speaker] = ageGroup(Number(age));
+  }
+  return groups;
 }
 
 function progressBar(

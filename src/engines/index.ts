@@ -115,3 +115,4 @@ export { ARPABET_PHONES, type ArpabetPhone } from './asr/ipa-to-arpabet.js';
  * ```
  */
 export * from './speaker/index.js';
+export * from './spoofing/index.js';

@@ -18,8 +18,11 @@ import {
 import { floatToHalf, halfToFloat } from '../../src/engines/speaker/model-file.js';
 import {
   cohortStats,
+  durationQuality,
+  fitDurationFusion,
   fitFusion,
   fusedLogOdds,
+  fusionAt,
   logOddsForScore,
   normalizeScore,
   scoreFromLogOdds,
@@ -200,6 +203,59 @@ describe('scores', () => {
     }
     for (const score of [0.5, 12, 50, 93.3, 99.9])
       assert.ok(Math.abs(scoreFromLogOdds(logOddsForScore(score)) - score) < 1e-9);
+  });
+
+  test('the duration-aware fusion learns that longer speech separates more, calibrated at each duration', () => {
+    const random = new SeededRandom(9);
+    // Separation ±m(seconds) with m growing with the duration: at 2 s ±0.75, at 10 s ±1.5.
+    const trials = [2, 10].flatMap((seconds) => {
+      const m = seconds === 2 ? 0.75 : 1.5;
+      const make = (target: boolean, n: number) =>
+        Array.from({ length: n }, () => ({
+          ivector: (target ? m : -m) + random.gaussian(),
+          ltcs: random.gaussian(),
+          seconds,
+          target,
+          condition: `${seconds} s`,
+        }));
+      return [...make(true, 500), ...make(false, 3000)];
+    });
+    const fusion = fitDurationFusion(trials);
+    assert.ok(fusion.duration !== undefined);
+    // Equal-variance Gaussians at ±m: the log-likelihood ratio is 2m·s.
+    const at10 = fusionAt(fusion, 10);
+    const at2 = fusionAt(fusion, 2);
+    assert.ok(Math.abs(at10.ivectorWeight - 3) < 0.5, `10 s weight ${at10.ivectorWeight}`);
+    assert.ok(Math.abs(at2.ivectorWeight - 1.5) < 0.4, `2 s weight ${at2.ivectorWeight}`);
+    assert.ok(Math.abs(at2.offset) < 0.3 && Math.abs(at10.offset) < 0.4);
+    // fusionAt folds the terms in exactly; the quality is clamped to 1–60 s and 0 at 10 s.
+    for (const seconds of [0.5, 2, 7, 10, 30, 100])
+      assert.ok(
+        Math.abs(
+          fusedLogOdds(fusion, 0.7, 0.2, seconds) -
+            fusedLogOdds(fusionAt(fusion, seconds), 0.7, 0.2),
+        ) < 1e-12,
+      );
+    assert.equal(durationQuality(10), 0);
+    assert.equal(durationQuality(0.1), durationQuality(1));
+    assert.equal(durationQuality(600), durationQuality(60));
+    // Badly conditioned, as the real LTCS cosines are (all close to 1): the fit still
+    // converges to weights that separate, instead of diverging.
+    const nearOne = trials.map((t) => ({
+      ...t,
+      ltcs: 0.99 + 0.002 * t.ltcs + (t.target ? 0.002 : 0),
+    }));
+    const conditioned = fitDurationFusion(nearOne);
+    const z = (t: (typeof nearOne)[number]) =>
+      fusedLogOdds(conditioned, t.ivector, t.ltcs, t.seconds);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(nearOne.filter((t) => t.target).map(z)) > 1);
+    assert.ok(mean(nearOne.filter((t) => !t.target).map(z)) < -1);
+    assert.ok(Number.isFinite(conditioned.offset) && Math.abs(conditioned.ltcsWeight) < 1e4);
+    // One duration only: no duration terms (they would not be identifiable).
+    const one = fitDurationFusion(trials.filter((t) => t.seconds === 10));
+    assert.equal(one.duration, undefined);
+    assert.ok(Math.abs(one.ivectorWeight - 3) < 0.5);
   });
 
   test('EER and minDCF', () => {

@@ -83,17 +83,42 @@ describe('voxgate eval speaker', { skip: !espeak && 'espeak-ng not installed' },
       trials,
       '--json',
     ]);
+    // The documented keys (`--help`, docs/speaker.md), no more and no fewer.
     assert.deepEqual(Object.keys(result).sort(), [
+      'channel',
       'eer',
+      'eer_ci95',
       'enroll_seconds_median',
+      'false_accepts',
+      'false_rejects',
+      'far',
+      'far_ci95',
+      'frr',
+      'frr_ci95',
+      'groups',
       'min_dcf',
+      'model',
+      'nontargets',
       'rtf',
+      'speakers',
+      'targets',
+      'test_seconds_median',
+      'threshold',
       'trials',
     ]);
     assert.equal(result.trials, 48);
-    for (const key of ['eer', 'min_dcf']) {
+    assert.equal(result.targets, 12);
+    assert.equal(result.nontargets, 36);
+    assert.equal(result.speakers, 4);
+    assert.equal(result.channel, '16k');
+    assert.deepEqual(result.groups, {}, 'no spk2age, no groups');
+    for (const key of ['eer', 'min_dcf', 'far', 'frr']) {
       const v = result[key] as number;
       assert.ok(v >= 0 && v <= 1, `${key} = ${v}`);
+    }
+    for (const key of ['eer', 'far', 'frr']) {
+      const [low, high] = result[`${key}_ci95`] as [number, number];
+      assert.ok(0 <= low && low <= high && high <= 1, `${key} interval [${low}, ${high}]`);
     }
     assert.ok((result.eer as number) <= 0.25, `EER ${String(result.eer)} on four espeak voices`);
     assert.ok((result.enroll_seconds_median as number) > 4);
@@ -114,8 +139,11 @@ describe('voxgate eval speaker', { skip: !espeak && 'espeak-ng not installed' },
       work,
       '--seed',
       '3',
-      '--dev-speakers',
+      // Four speakers: two train, two calibrate, none held out for testing.
+      '--calibration-speakers',
       '2',
+      '--test-speakers',
+      '0',
       '--components',
       '4',
       '--ivector-dim',

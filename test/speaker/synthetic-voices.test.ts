@@ -31,10 +31,8 @@ describe(
     let model: SpeakerModel;
     before(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'voxgate-speaker-'));
-      const started = performance.now();
+      // Load time is the benchmark's (npm run bench:speaker), not a timed test's.
       model = await loadSpeakerModel();
-      const loadMs = performance.now() - started;
-      assert.ok(loadMs < 1000, `model loads in ${loadMs.toFixed(0)} ms`);
     });
     after(() => rm(dir, { recursive: true, force: true }));
 

@@ -2,10 +2,14 @@
  * A small random speaker model (no training) for tests of the API around the maths:
  * voiceprints, versions, search, symmetry. Its scores mean nothing about real voices.
  */
-import { DEFAULT_SPEAKER_FEATURES, SpeakerModel } from '../../src/engines/index.js';
+import { DEFAULT_SPEAKER_FEATURES, SpeakerModel, type Fusion } from '../../src/engines/index.js';
 import { SeededRandom } from '../../src/engines/speaker/training/seeded-random.js';
 
-export function tinyModel(version = 'tiny-1', seed = 1): SpeakerModel {
+export function tinyModel(
+  version = 'tiny-1',
+  seed = 1,
+  fusion: Fusion = { ivectorWeight: 1, ltcsWeight: 1, offset: 0 },
+): SpeakerModel {
   const random = new SeededRandom(seed);
   const c = 4;
   const d = DEFAULT_SPEAKER_FEATURES.numCeps * 3;
@@ -29,7 +33,7 @@ export function tinyModel(version = 'tiny-1', seed = 1): SpeakerModel {
       cohortSize: 20,
       cohortTopN: 10,
       gaussianSelection: 2,
-      fusion: { ivectorWeight: 1, ltcsWeight: 1, offset: 0 },
+      fusion,
       threshold: { score: 50, falseAcceptRate: 0.05, falseRejectRate: 0.05 },
       operatingPoints: [],
       training: {},

@@ -71,6 +71,22 @@ describe('voiceprints', () => {
     assert.ok(Math.abs(ab.score0to100 - ba.score0to100) < 1e-4);
   });
 
+  test('comparing two voiceprints is symmetric, and a voiceprint matches itself best', () => {
+    const a = model.enroll([toneAudio(2, 6), toneAudio(1, 7)]).voiceprint;
+    const b = model.enroll([toneAudio(3, 8)]).voiceprint;
+    const ab = model.compareVoiceprints(a, b);
+    const ba = model.compareVoiceprints(b, a);
+    assert.equal(ab.rawScore, ba.rawScore);
+    assert.equal(ab.score0to100, ba.score0to100);
+    assert.equal(ab.netSpeechSeconds, Math.min(a.netSpeechSeconds, b.netSpeechSeconds));
+    assert.ok(model.compareVoiceprints(a, a).rawScore > ab.rawScore);
+    assert.ok(ab.score0to100 >= 0 && ab.score0to100 <= 100);
+    assertCatalogued(
+      () => model.compareVoiceprints(a, tinyModel('tiny-2').enroll([toneAudio(1, 1)]).voiceprint),
+      'SpeakerModelMismatch',
+    );
+  });
+
   test('the index returns the same top hits as comparing one by one', () => {
     const voiceprints = Array.from(
       { length: 30 },
@@ -85,5 +101,41 @@ describe('voiceprints', () => {
     );
     indexed.forEach((h, i) => assert.ok(Math.abs(h.rawScore - brute[i]!.rawScore) < 1e-4));
     assert.ok(brute[0]!.rawScore >= brute[4]!.rawScore);
+  });
+
+  test('with duration terms, the index, compare and compareVoiceprints agree', () => {
+    const durational = tinyModel('tiny-d', 1, {
+      ivectorWeight: 1,
+      ltcsWeight: 1,
+      offset: -0.5,
+      duration: { ivectorWeight: 0.4, ltcsWeight: -0.2, offset: 0.3 },
+    });
+    // Voiceprints of 0.5–6 s, so the smaller side differs from hit to hit.
+    const voiceprints = Array.from(
+      { length: 30 },
+      (_, i) => durational.enroll([toneAudio(0.5 + (i % 6), 200 + i)]).voiceprint,
+    );
+    const probe = durational.embed(toneAudio(2.5, 205));
+    const brute = durational.search(probe, voiceprints, 8);
+    const indexed = durational.search(
+      probe,
+      VoiceprintIndex.build(durational.version, voiceprints),
+      8,
+    );
+    assert.deepEqual(
+      indexed.map((h) => h.index),
+      brute.map((h) => h.index),
+    );
+    indexed.forEach((h, i) => assert.ok(Math.abs(h.rawScore - brute[i]!.rawScore) < 1e-4));
+    // The same trial without the duration terms scores differently: they are applied.
+    const plain = tinyModel('tiny-d', 1, { ivectorWeight: 1, ltcsWeight: 1, offset: -0.5 });
+    const short = voiceprints[0]!;
+    assert.notEqual(
+      durational.compare(short, probe).rawScore,
+      plain.compare(short, probe).rawScore,
+    );
+    const ab = durational.compareVoiceprints(voiceprints[1]!, voiceprints[4]!);
+    const ba = durational.compareVoiceprints(voiceprints[4]!, voiceprints[1]!);
+    assert.equal(ab.rawScore, ba.rawScore);
   });
 });

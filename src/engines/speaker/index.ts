@@ -12,7 +12,7 @@
  * const { voiceprint, netSpeechSeconds } = model.enroll([a, b, c]);
  * const stored = voiceprint.serialize(); // ~500 bytes carrying the model version
  * const { score0to100 } = model.score(deserializeVoiceprint(stored), d);
- * const accepted = score0to100 >= model.meta.threshold.score; // dev FAR in model.meta.threshold
+ * const accepted = score0to100 >= 90; // Voice ID's default; rates in model.meta.training
  * ```
  */
 
@@ -41,6 +41,41 @@ export {
   type UtteranceEmbedding,
   type UtteranceStatistics,
 } from './speaker-model.js';
+
+/**
+ * The streaming accumulator: audio in any chunks (a call's 20 ms frames or a whole file) → the
+ * pooled statistics of fixed 3 s segments, a running net speech figure, snapshots for
+ * `embedStatistics` / `enrollStatistics`. Calls and batch files go through the same front end.
+ *
+ * ### Examples
+ * ```ts
+ * const acc = model.createAccumulator();
+ * acc.push(frame); // 16 kHz mono Float32Array, any length
+ * if (acc.netSpeechSeconds() >= 10) {
+ *   const result = model.compare(voiceprint, model.embedStatistics(acc.snapshot()));
+ * }
+ * const { voiceprint } = model.enrollStatistics([acc.snapshot()]);
+ * ```
+ */
+export {
+  DEFAULT_MIN_PARTIAL_SECONDS,
+  DEFAULT_SEGMENT_SECONDS,
+  poolStatistics,
+  SpeakerAccumulator,
+  type AccumulatorOptions,
+} from './speaker-accumulator.js';
+
+/**
+ * Net speech of a growing stretch of audio by the energy VAD's rules, kept frame by frame.
+ *
+ * ### Examples
+ * ```ts
+ * const estimate = new RunningSpeechEstimate(300);
+ * estimate.advance(buffer, filled);
+ * estimate.speechFrames(); // × 10 ms
+ * ```
+ */
+export { RunningSpeechEstimate } from './running-speech-estimate.js';
 
 /**
  * Voiceprints and their bytes (~500 bytes; `VoiceprintMalformed` when they are not one).
@@ -88,6 +123,55 @@ export {
 } from './trial-lists.js';
 
 /**
+ * Session-condition lists (≈30 s enrollment, ≈10 s tests, utterances concatenated, several
+ * partitions) and the evaluation through the accumulator that `voxgate eval speaker`, the
+ * benchmark and training share: channels (16 kHz, 8 kHz PCM, 8 kHz µ-law), scored trials,
+ * EER / minDCF / FA and FR at a threshold with speaker-bootstrap 95 % intervals.
+ *
+ * ### Examples
+ * ```ts
+ * const lists = generateSessionLists(timed, { enrollSeconds: 30, testSeconds: 10 });
+ * const { summary } = await evaluateLists({ model, utterances, ...lists, channel: '16k' });
+ * ```
+ */
+export {
+  DEFAULT_SESSION_ENROLL_SECONDS,
+  DEFAULT_SESSION_PARTITIONS,
+  DEFAULT_SESSION_TEST_SECONDS,
+  generateSessionLists,
+  type SessionListOptions,
+  type SessionLists,
+  type TimedUtterance,
+} from './session-lists.js';
+export {
+  channelAudio,
+  CHANNELS,
+  isChannel,
+  loadChannelAudio,
+  type Channel,
+} from './evaluation/channel-audio.js';
+export {
+  enrollmentStatistics,
+  itemStatistics,
+  scoreTrialItems,
+  type ItemMode,
+  type ScoredTrial,
+} from './evaluation/scored-trials.js';
+export {
+  DEFAULT_BOOTSTRAP_REPLICATES,
+  summarizeTrials,
+  type RateWithInterval,
+  type SummaryOptions,
+  type TrialSummary,
+} from './evaluation/trial-summary.js';
+export {
+  evaluateLists,
+  type EvaluationUtterance,
+  type ListEvaluation,
+  type ListResult,
+} from './evaluation/evaluate-lists.js';
+
+/**
  * Scoring trial lists and the detection measures (EER, minDCF at p_target 0.01).
  *
  * ### Examples
@@ -107,6 +191,31 @@ export {
 } from './detection-metrics.js';
 
 /**
+ * Score calibration: the duration-aware fusion of the two subsystem scores into log-odds and
+ * the 0–100 score (the posterior probability, in %, of the enrolled speaker at equal priors;
+ * 90 = Voice ID's default threshold = a likelihood ratio of 9).
+ *
+ * ### Examples
+ * ```ts
+ * const z = fusedLogOdds(model.meta.fusion, c.ivector, c.ltcs, Math.min(enrollSeconds, testSeconds));
+ * scoreFromLogOdds(z) >= DEFAULT_ACCEPT_THRESHOLD;
+ * ```
+ */
+export {
+  DEFAULT_ACCEPT_THRESHOLD,
+  DURATION_QUALITY_RANGE,
+  durationQuality,
+  fitDurationFusion,
+  fusedLogOdds,
+  fusionAt,
+  logOddsForScore,
+  scoreFromLogOdds,
+  type CalibrationTrial,
+  type DurationTerms,
+  type Fusion,
+} from './score-calibration.js';
+
+/**
  * Training (`voxgate train speaker`): the staged, resumable, seeded recipe.
  *
  * ### Examples
@@ -122,6 +231,13 @@ export {
   type TrainingResult,
   type TrainingUtterance,
 } from './training/train-speaker-model.js';
+export {
+  ageGroup,
+  CHILD_AGE_LIMIT,
+  splitSpeakers,
+  type SpeakerSplit,
+  type SplitSizes,
+} from './training/speaker-split.js';
 
 /**
  * The speaker features (telephone-band MFCC + Δ + ΔΔ, energy VAD, CMN) and the naive baseline

@@ -8,7 +8,19 @@
  * 2. Linear logistic fusion with the long-term cepstral statistics score (cosine), fitted on
  *    held-out speakers: score = 100 / (1 + exp(−(a·s' + c·s_ltcs + b))), so that the score is
  *    the posterior probability (in %) of a target at equal priors.
+ * 3. Duration-aware (a quality measure function): how far apart target and non-target scores
+ *    lie depends on how much speech both sides had, so the weights and the offset also move
+ *    with q = ln(clamp(min(enrollment, test net speech), 1 s, 60 s) / 10 s):
+ *    z = (a + a′q)·s' + (c + c′q)·s_ltcs + b + b′q. q is 0 for a 10 s test against a 30 s
+ *    enrollment (Voice ID's session condition), negative for shorter speech, so one model is
+ *    calibrated for single utterances and for sessions alike.
  */
+
+/**
+ * Voice ID's default AcceptanceThreshold, and the score the calibration reports its error rates
+ * at: a score of 90 is log-odds ln 9 (a likelihood ratio of 9 to 1 for the enrolled speaker).
+ */
+export const DEFAULT_ACCEPT_THRESHOLD = 90;
 
 /** How one side of a trial scores against the cohort. */
 export interface CohortStats {
@@ -24,6 +36,31 @@ export interface Fusion {
   readonly ivectorWeight: number;
   readonly ltcsWeight: number;
   readonly offset: number;
+  /**
+   * The duration terms a′, c′, b′ (multiplied by {@link durationQuality}). Absent in models
+   * calibrated without them: then the score does not depend on the amount of speech.
+   */
+  readonly duration?: DurationTerms;
+}
+
+/** The duration-dependent part of a {@link Fusion}: z += q·(ivector·s' + ltcs·s_ltcs + offset). */
+export interface DurationTerms {
+  readonly ivectorWeight: number;
+  readonly ltcsWeight: number;
+  readonly offset: number;
+}
+
+/** Net speech below and above which the duration terms stop changing, seconds. */
+export const DURATION_QUALITY_RANGE = Object.freeze({ min: 1, max: 60, reference: 10 });
+
+/**
+ * The quality measure of a trial: q = ln(clamp(seconds, 1, 60) / 10), where `seconds` is the
+ * smaller net speech of the two sides (the less certain side limits the trial).
+ */
+export function durationQuality(seconds: number): number {
+  const { min, max, reference } = DURATION_QUALITY_RANGE;
+  const s = Number.isFinite(seconds) ? Math.min(Math.max(seconds, min), max) : reference;
+  return Math.log(s / reference);
 }
 
 /**
@@ -61,9 +98,190 @@ export function normalizeScore(raw: number, a: CohortStats, b: CohortStats): num
   return 0.5 * ((raw - a.mean) / a.std + (raw - b.mean) / b.std);
 }
 
-/** The fused log-odds of a trial's two subsystem scores. */
-export function fusedLogOdds(fusion: Fusion, ivector: number, ltcs: number): number {
-  return fusion.ivectorWeight * ivector + fusion.ltcsWeight * ltcs + fusion.offset;
+/**
+ * The fused log-odds of a trial's two subsystem scores. `seconds` is the smaller net speech of
+ * the two sides; it matters only for a fusion with duration terms (omitted: the 10 s reference).
+ */
+export function fusedLogOdds(
+  fusion: Fusion,
+  ivector: number,
+  ltcs: number,
+  seconds: number = DURATION_QUALITY_RANGE.reference,
+): number {
+  const base = fusion.ivectorWeight * ivector + fusion.ltcsWeight * ltcs + fusion.offset;
+  const d = fusion.duration;
+  if (d === undefined) return base;
+  const q = durationQuality(seconds);
+  return base + q * (d.ivectorWeight * ivector + d.ltcsWeight * ltcs + d.offset);
+}
+
+/** The fusion at a fixed amount of speech (its duration terms folded in): what a search uses. */
+export function fusionAt(fusion: Fusion, seconds: number): Fusion {
+  const d = fusion.duration;
+  if (d === undefined) return fusion;
+  const q = durationQuality(seconds);
+  return {
+    ivectorWeight: fusion.ivectorWeight + q * d.ivectorWeight,
+    ltcsWeight: fusion.ltcsWeight + q * d.ltcsWeight,
+    offset: fusion.offset + q * d.offset,
+  };
+}
+
+/** A calibration trial: the two subsystem scores, the smaller net speech, and the truth. */
+export interface CalibrationTrial {
+  readonly ivector: number;
+  readonly ltcs: number;
+  /** The smaller net speech of the two sides, seconds. */
+  readonly seconds: number;
+  readonly target: boolean;
+  /**
+   * Which condition the trial belongs to (e.g. '16k single', '8k session'): every condition
+   * weighs the same in the fit, and within it targets and non-targets half each.
+   */
+  readonly condition: string;
+}
+
+/**
+ * Fits a duration-aware fusion (six parameters) by Newton's method on the prior-weighted
+ * cross-entropy: each condition weighs the same, within it targets and non-targets weigh half
+ * each whatever their counts, so that 50 means even odds at every duration. A small ridge
+ * penalty keeps the duration terms at 0 when the trials do not call for them.
+ *
+ * ### Examples
+ * ```ts
+ * const fusion = fitDurationFusion(trials);
+ * scoreFromLogOdds(fusedLogOdds(fusion, s1, s2, Math.min(enrollSeconds, testSeconds)));
+ * ```
+ */
+export function fitDurationFusion(trials: readonly CalibrationTrial[]): Fusion {
+  const counts = new Map<string, { targets: number; nontargets: number }>();
+  for (const t of trials) {
+    const c = counts.get(t.condition) ?? { targets: 0, nontargets: 0 };
+    if (t.target) c.targets++;
+    else c.nontargets++;
+    counts.set(t.condition, c);
+  }
+  const usable = [...counts.entries()].filter(([, c]) => c.targets > 0 && c.nontargets > 0);
+  if (usable.length === 0) throw new RangeError('fusion needs target and non-target scores');
+  const weightOf = new Map(
+    usable.map(([name, c]) => [
+      name,
+      { target: 0.5 / usable.length / c.targets, nontarget: 0.5 / usable.length / c.nontargets },
+    ]),
+  );
+  const n = 6;
+  const rows = trials.flatMap((t) => {
+    const w = weightOf.get(t.condition);
+    if (w === undefined) return [];
+    const q = durationQuality(t.seconds);
+    return [
+      {
+        x: [t.ivector, t.ltcs, 1, q * t.ivector, q * t.ltcs, q],
+        y: t.target ? 1 : 0,
+        w: t.target ? w.target : w.nontarget,
+      },
+    ];
+  });
+  // The duration terms are only identifiable when the durations vary.
+  const qs = rows.map((r) => r.x[5]!);
+  const varies = Math.max(...qs) - Math.min(...qs) > 0.05;
+  const ridge = [1e-9, 1e-9, 1e-9, varies ? 1e-4 : 1e3, varies ? 1e-4 : 1e3, varies ? 1e-4 : 1e3];
+  // The penalised cross-entropy (log(1 + e^−z) computed without overflow).
+  const loss = (t: readonly number[]): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += 0.5 * ridge[i]! * t[i]! * t[i]!;
+    for (const { x, y, w } of rows) {
+      let z = 0;
+      for (let i = 0; i < n; i++) z += t[i]! * x[i]!;
+      const m = y === 1 ? -z : z;
+      sum += w * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
+    }
+    return sum;
+  };
+  // Start from the duration-free fusion; then damped Newton steps (halved until the loss falls:
+  // the LTCS cosines sit close to 1, which makes the problem badly conditioned).
+  const start = fitFusion(
+    trials.filter((t) => weightOf.has(t.condition) && t.target).map((t) => [t.ivector, t.ltcs]),
+    trials.filter((t) => weightOf.has(t.condition) && !t.target).map((t) => [t.ivector, t.ltcs]),
+  );
+  let theta = [start.ivectorWeight, start.ltcsWeight, start.offset, 0, 0, 0];
+  let current = loss(theta);
+  for (let iter = 0; iter < 200; iter++) {
+    const g = theta.map((v, i) => ridge[i]! * v);
+    const h = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) h[i * n + i] = ridge[i]!;
+    for (const { x, y, w } of rows) {
+      let z = 0;
+      for (let i = 0; i < n; i++) z += theta[i]! * x[i]!;
+      const p = 1 / (1 + Math.exp(-z));
+      const r = (p - y) * w;
+      const c = p * (1 - p) * w;
+      for (let i = 0; i < n; i++) {
+        g[i] = g[i]! + r * x[i]!;
+        for (let j = 0; j < n; j++) h[i * n + j] = h[i * n + j]! + c * x[i]! * x[j]!;
+      }
+    }
+    const step = solveLinear(h, g, n);
+    let scale = 1;
+    let next = theta;
+    let value = current;
+    for (let k = 0; k < 40; k++, scale /= 2) {
+      const candidate = theta.map((v, i) => v - scale * step[i]!);
+      const l = loss(candidate);
+      if (Number.isFinite(l) && l <= current) {
+        next = candidate;
+        value = l;
+        break;
+      }
+    }
+    if (next === theta || current - value < 1e-13) {
+      theta = next;
+      break;
+    }
+    theta = next;
+    current = value;
+  }
+  const base = { ivectorWeight: theta[0]!, ltcsWeight: theta[1]!, offset: theta[2]! };
+  if (!varies) return base;
+  return {
+    ...base,
+    duration: { ivectorWeight: theta[3]!, ltcsWeight: theta[4]!, offset: theta[5]! },
+  };
+}
+
+/** Solves h·x = g by Gaussian elimination with partial pivoting (h is n × n, row-major). */
+function solveLinear(h: Float64Array, g: readonly number[], n: number): number[] {
+  const a = Float64Array.from(h);
+  const b = Float64Array.from(g);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(a[r * n + col]!) > Math.abs(a[pivot * n + col]!)) pivot = r;
+    if (pivot !== col) {
+      for (let k = 0; k < n; k++) {
+        const t = a[col * n + k]!;
+        a[col * n + k] = a[pivot * n + k]!;
+        a[pivot * n + k] = t;
+      }
+      const t = b[col]!;
+      b[col] = b[pivot]!;
+      b[pivot] = t;
+    }
+    const d = a[col * n + col]!;
+    for (let r = col + 1; r < n; r++) {
+      const f = a[r * n + col]! / d;
+      if (f === 0) continue;
+      for (let k = col; k < n; k++) a[r * n + k] = a[r * n + k]! - f * a[col * n + k]!;
+      b[r] = b[r]! - f * b[col]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = b[r]!;
+    for (let k = r + 1; k < n; k++) s -= a[r * n + k]! * x[k]!;
+    x[r] = s / a[r * n + r]!;
+  }
+  return x;
 }
 
 /** The 0–100 score of fused log-odds (monotone increasing). */

@@ -50,6 +50,16 @@ export interface SpeakerFeatures {
 
 const FRAME_SHIFT_SEC = 0.01;
 
+/** Options of {@link SpeakerFeatureExtractor.extract}. */
+export interface ExtractOptions {
+  /**
+   * Keep the speech frames only, however few. By default an utterance in which the VAD finds
+   * fewer than `minSpeechFrames` uses every frame instead (a short upload is all speech); a
+   * segment of a longer stream must not, or its silence would count as voice.
+   */
+  readonly speechOnly?: boolean;
+}
+
 /**
  * Extracts {@link SpeakerFeatures} from 16 kHz mono samples. Build one per configuration and
  * reuse it; not re-entrant (everything is synchronous).
@@ -83,13 +93,13 @@ export class SpeakerFeatureExtractor {
     this.dims = config.numCeps * 3;
   }
 
-  extract(samples: Float32Array): SpeakerFeatures {
+  extract(samples: Float32Array, options: ExtractOptions = {}): SpeakerFeatures {
     const all = this.#mfcc.features(samples, { deltaOrder: 2, cmvn: 'none' });
     const vad = detectSpeech(samples, { sampleRate: 16000 });
     const frames = all.frames;
     let speech = 0;
     for (let t = 0; t < frames; t++) if (vad.speech[t] === true) speech++;
-    const useAll = speech < this.config.minSpeechFrames;
+    const useAll = options.speechOnly !== true && speech < this.config.minSpeechFrames;
     const kept = useAll ? frames : speech;
     const dims = all.dims;
     const selected = createMatrix(kept, dims);

@@ -20,9 +20,14 @@ import {
   type CohortStats,
   type Fusion,
 } from './score-calibration.js';
-import { SpeakerFeatureExtractor, type SpeakerFeatureConfig } from './speaker-features.js';
+import {
+  SpeakerFeatureExtractor,
+  type ExtractOptions,
+  type SpeakerFeatureConfig,
+} from './speaker-features.js';
 import { Voiceprint } from './voiceprint.js';
 import type { VoiceprintIndex } from './voiceprint-index.js';
+import { SpeakerAccumulator, type AccumulatorOptions } from './speaker-accumulator.js';
 
 /** The models/speaker directory of this checkout or package. */
 export const DEFAULT_SPEAKER_MODEL_DIR = fileURLToPath(
@@ -49,7 +54,10 @@ export interface SpeakerModelMeta {
   readonly gaussianSelection: number;
   /** AS-norm uses the top-N cohort scores of each side. */
   readonly cohortTopN: number;
-  /** Fusion of the i-vector and LTCS scores and calibration to log-odds, fitted on dev speakers. */
+  /**
+   * Fusion of the i-vector and LTCS scores and calibration to log-odds, fitted on the
+   * calibration speakers (duration-aware when it has `duration` terms).
+   */
   readonly fusion: Fusion;
   /** The recommended accept threshold (0–100) and its error rates on the dev speakers. */
   readonly threshold: ThresholdPoint;
@@ -160,13 +168,22 @@ export class SpeakerModel {
   }
 
   /** Baum–Welch statistics, long-term cepstral sums and net speech of one utterance (16 kHz mono). */
-  statistics(audio: Float32Array): UtteranceStatistics {
-    const { features, netSpeechSeconds, cepstral } = this.#features.extract(audio);
+  statistics(audio: Float32Array, options: ExtractOptions = {}): UtteranceStatistics {
+    const { features, netSpeechSeconds, cepstral } = this.#features.extract(audio, options);
     return {
       stats: accumulateStats(this.#ubm, features, this.meta.gaussianSelection),
       cepstral,
       netSpeechSeconds,
     };
+  }
+
+  /**
+   * A streaming accumulator of this model's statistics: push audio in any chunks (a call's
+   * 20 ms frames or a whole file), read the running net speech, snapshot the pooled statistics.
+   * Calls and batch files that go through it see the same front end.
+   */
+  createAccumulator(options?: AccumulatorOptions): SpeakerAccumulator {
+    return new SpeakerAccumulator(this, options);
   }
 
   /** The embedding of (pooled) statistics with its cohort statistics. */
@@ -225,11 +242,30 @@ export class SpeakerModel {
   /** Scores an utterance embedding against a voiceprint (what `score` does after embedding). */
   compare(voiceprint: Voiceprint, utterance: UtteranceEmbedding): SpeakerScore {
     const c = this.components(voiceprint, utterance);
-    const logOdds = fusedLogOdds(this.meta.fusion, c.ivector, c.ltcs);
+    const seconds = Math.min(voiceprint.netSpeechSeconds, utterance.netSpeechSeconds);
+    const logOdds = fusedLogOdds(this.meta.fusion, c.ivector, c.ltcs, seconds);
     return {
       score0to100: scoreFromLogOdds(logOdds),
       rawScore: logOdds,
       netSpeechSeconds: utterance.netSpeechSeconds,
+    };
+  }
+
+  /**
+   * Scores two voiceprints against each other (is a new fraudster one already known, are two
+   * enrolled speakers the same person). Symmetric: compareVoiceprints(a, b) equals
+   * compareVoiceprints(b, a). `netSpeechSeconds` is the smaller of the two.
+   */
+  compareVoiceprints(a: Voiceprint, b: Voiceprint): SpeakerScore {
+    this.checkVersion(a);
+    this.checkVersion(b);
+    const c = this.components(a, b);
+    const seconds = Math.min(a.netSpeechSeconds, b.netSpeechSeconds);
+    const logOdds = fusedLogOdds(this.meta.fusion, c.ivector, c.ltcs, seconds);
+    return {
+      score0to100: scoreFromLogOdds(logOdds),
+      rawScore: logOdds,
+      netSpeechSeconds: seconds,
     };
   }
 

@@ -5,7 +5,7 @@
  * selection. 100,000 voiceprints are a few tens of milliseconds on one core.
  */
 import { catalog, voxError } from '../../errors/index.js';
-import type { Fusion } from './score-calibration.js';
+import { durationQuality, type Fusion } from './score-calibration.js';
 import type { UtteranceEmbedding } from './speaker-model.js';
 import type { Voiceprint } from './voiceprint.js';
 
@@ -33,6 +33,8 @@ export class VoiceprintIndex {
   readonly #matrix: Float32Array;
   readonly #means: Float32Array;
   readonly #invStds: Float32Array;
+  /** Each voiceprint's duration quality (q of its net speech; see score-calibration.ts). */
+  readonly #quality: Float32Array;
 
   private constructor(
     modelVersion: string,
@@ -41,6 +43,7 @@ export class VoiceprintIndex {
     matrix: Float32Array,
     means: Float32Array,
     invStds: Float32Array,
+    quality: Float32Array,
   ) {
     this.modelVersion = modelVersion;
     this.dims = dims;
@@ -49,6 +52,7 @@ export class VoiceprintIndex {
     this.#matrix = matrix;
     this.#means = means;
     this.#invStds = invStds;
+    this.#quality = quality;
   }
 
   /** Builds the index; throws `SpeakerModelMismatch` for a voiceprint of another model. */
@@ -59,6 +63,7 @@ export class VoiceprintIndex {
     const matrix = new Float32Array(voiceprints.length * row);
     const means = new Float32Array(voiceprints.length);
     const invStds = new Float32Array(voiceprints.length);
+    const quality = new Float32Array(voiceprints.length);
     voiceprints.forEach((v, i) => {
       if (v.modelVersion !== modelVersion)
         throw voxError(catalog.SpeakerModelMismatch, {
@@ -71,8 +76,9 @@ export class VoiceprintIndex {
       matrix.set(v.ltcs, i * row + dims);
       means[i] = v.cohort.mean;
       invStds[i] = 1 / v.cohort.std;
+      quality[i] = durationQuality(v.netSpeechSeconds);
     });
-    return new VoiceprintIndex(modelVersion, dims, ltcsDims, matrix, means, invStds);
+    return new VoiceprintIndex(modelVersion, dims, ltcsDims, matrix, means, invStds, quality);
   }
 
   /** The `k` voiceprints with the highest fused log-odds for `utterance`, best first. */
@@ -88,10 +94,18 @@ export class VoiceprintIndex {
     const ltcs = utterance.ltcs;
     const tMean = utterance.cohort.mean;
     const tInv = 1 / utterance.cohort.std;
-    // log-odds = w_i·½((s − μ_e)/σ_e + (s − μ_t)/σ_t) + w_l·s_ltcs + b
+    // log-odds = w_i·½((s − μ_e)/σ_e + (s − μ_t)/σ_t) + w_l·s_ltcs + b, where with duration
+    // terms each of w_i, w_l, b also moves with q = min(q_voiceprint, q_utterance) (q is
+    // monotone in seconds, so that is q of the smaller net speech).
     const wi = 0.5 * fusion.ivectorWeight;
     const wl = fusion.ltcsWeight;
     const b = fusion.offset;
+    const d = fusion.duration;
+    const dwi = 0.5 * (d?.ivectorWeight ?? 0);
+    const dwl = d?.ltcsWeight ?? 0;
+    const db = d?.offset ?? 0;
+    const quality = this.#quality;
+    const tq = durationQuality(utterance.netSpeechSeconds);
     const top = Math.max(0, Math.min(k, n));
     if (top === 0) return [];
     // A small sorted buffer (ascending) of the best scores so far: k is small, N is large.
@@ -103,7 +117,12 @@ export class VoiceprintIndex {
       for (let d = 0; d < dims; d++) s += m[base + d]! * embedding[d]!;
       let l = 0;
       for (let d = 0; d < ltcsDims; d++) l += m[base + dims + d]! * ltcs[d]!;
-      const score = wi * ((s - means[i]!) * invStds[i]! + (s - tMean) * tInv) + wl * l + b;
+      const norm = (s - means[i]!) * invStds[i]! + (s - tMean) * tInv;
+      let score = wi * norm + wl * l + b;
+      if (d !== undefined) {
+        const q = Math.min(quality[i]!, tq);
+        score += q * (dwi * norm + dwl * l + db);
+      }
       if (score <= bestScores[0]!) continue;
       let j = 0;
       while (j + 1 < top && bestScores[j + 1]! < score) {

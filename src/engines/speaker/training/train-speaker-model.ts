@@ -2,16 +2,21 @@
  * `voxgate train speaker`: the whole recipe, stage by stage, each stage's result checkpointed in
  * the work directory so an interrupted run resumes where it stopped.
  *
- *   split      speakers → training and held-out dev speakers (seeded)
- *   features   train: clean, telephone (8 kHz µ-law), babble; dev: clean, 8 kHz
+ *   split      speakers → training, calibration and test speakers (seeded, children and
+ *              adults in proportion; the test speakers are never used here)
+ *   features   train: clean, telephone (8 kHz µ-law), babble, speed 0.9 / 1.1; calibration: clean
  *   ubm        diagonal GMM by binary splitting on a seeded frame sample
  *   tv-N       total variability matrix, one checkpoint per EM iteration
- *   model      LDA/WCCN backend, cohort, dev evaluation, calibration → the model directory
+ *   model      LDA/WCCN backend, cohort, then the calibration speakers scored through the
+ *              accumulator (single utterances, 30 s / 10 s and 30 s / 5 s sessions; 16 kHz and
+ *              8 kHz µ-law), the duration-aware fusion and the thresholds → the model directory
  *
  * Every random choice comes from one seeded generator per stage and parameters are rounded to
  * float32 at each checkpoint (resumed or not), so the same seed gives the same model.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { DEFAULT_GAUSSIAN_SELECTION } from '../baum-welch.js';
 import { DiagonalGmm } from '../diagonal-gmm.js';
 import { equalErrorRate, minDetectionCost, operatingPoints } from '../detection-metrics.js';
@@ -19,22 +24,23 @@ import { embed, type BackendParams } from '../embedding-backend.js';
 import { IvectorExtractor } from '../ivector-extractor.js';
 import { floatToHalf, halfToFloat, writeModelFiles } from '../model-file.js';
 import {
-  fitFusion,
+  DEFAULT_ACCEPT_THRESHOLD,
+  fitDurationFusion,
   fusedLogOdds,
   logOddsForScore,
   scoreFromLogOdds,
   type Fusion,
-  type ScorePair,
 } from '../score-calibration.js';
-import { scoreTrials, median, type TrialScores } from '../score-trials.js';
+import { median } from '../score-trials.js';
+import type { ScoredTrial } from '../evaluation/scored-trials.js';
 import {
   DEFAULT_SPEAKER_FEATURES,
   SpeakerFeatureExtractor,
   type SpeakerFeatureConfig,
 } from '../speaker-features.js';
 import { SpeakerModel, type SpeakerModelMeta, type ThresholdPoint } from '../speaker-model.js';
-import { generateTrialLists } from '../trial-lists.js';
 import { trainBackend } from './backend-training.js';
+import { calibrationTrials, type CalibrationSet } from './calibration-trials.js';
 import type { StoredUtterance } from './feature-store.js';
 import { SeededRandom } from './seeded-random.js';
 import {
@@ -66,8 +72,15 @@ export interface SpeakerTrainingOptions {
   readonly outDir: string;
   readonly workDir: string;
   readonly seed: number;
-  /** Speakers held out for calibration and the reported EER. */
-  readonly devSpeakers: number;
+  /** Speakers held out for the fusion and the score calibration (never trained on). */
+  readonly calibrationSpeakers: number;
+  /** Speakers held out of everything: the reported figures are on them. */
+  readonly testSpeakers: number;
+  /**
+   * Speaker → group (e.g. 'child', 'adult'): the held-out sets take each group in proportion.
+   * Optional; without it the split ignores groups.
+   */
+  readonly speakerGroups?: Readonly<Record<string, string>>;
   readonly components: number;
   readonly ivectorDim: number;
   readonly embeddingDim: number;
@@ -86,7 +99,8 @@ export interface SpeakerTrainingOptions {
 /** Defaults of `voxgate train speaker`. */
 export const DEFAULT_TRAINING = Object.freeze({
   seed: 1,
-  devSpeakers: 25,
+  calibrationSpeakers: 15,
+  testSpeakers: 30,
   components: 256,
   ivectorDim: 100,
   embeddingDim: 80,
@@ -98,10 +112,14 @@ export const DEFAULT_TRAINING = Object.freeze({
   augment: true,
 });
 
-/** What training measured on the dev speakers. */
+/**
+ * What training measured on the calibration speakers (optimistic: the fusion was fitted on the
+ * same trials; the honest figures are `voxgate eval speaker` on the test speakers).
+ */
 export interface TrainingResult {
   readonly version: string;
-  readonly dev: Readonly<Record<string, { eer: number; minDcf: number; trials: number }>>;
+  /** By `${channel} ${condition}`, e.g. '16k session'. */
+  readonly calibration: Readonly<Record<string, { eer: number; minDcf: number; trials: number }>>;
   readonly threshold: ThresholdPoint;
 }
 
@@ -128,9 +146,10 @@ export async function trainSpeakerModel(options: SpeakerTrainingOptions): Promis
 
   const split = await stageSplit(options);
   const train = options.utterances.filter((u) => split.train.includes(u.speaker));
-  const dev = options.utterances.filter((u) => split.dev.includes(u.speaker));
+  const dev = options.utterances.filter((u) => split.calibration.includes(u.speaker));
   progress.log(
-    `${split.train.length} training speakers (${train.length} utterances), ${split.dev.length} dev speakers (${dev.length})`,
+    `${split.train.length} training speakers (${train.length} utterances), ` +
+      `${split.calibration.length} calibration speakers (${dev.length}), ${split.test.length} test speakers`,
   );
 
   const extractor = new SpeakerFeatureExtractor(featureConfig);
@@ -152,7 +171,6 @@ export async function trainSpeakerModel(options: SpeakerTrainingOptions): Promis
       await stageFeatures(`train-${variant}`, train, variant, extractor, options, progress),
     );
   const devClean = await stageFeatures('dev-clean', dev, 'clean', extractor, options, progress);
-  const dev8k = await stageFeatures('dev-8k', dev, '8k', extractor, options, progress);
 
   const ubm = await stageUbm(trainSets.flat(), options, progress);
   const gmm = new DiagonalGmm(ubm, featureConfig.numCeps);
@@ -221,81 +239,96 @@ export async function trainSpeakerModel(options: SpeakerTrainingOptions): Promis
     backend,
     cohort,
   });
-  const lists = generateTrialLists(dev, { seed: options.seed });
-  const devScores: Record<string, TrialScores> = {};
-  for (const [name, set] of [
-    ['16k', devClean],
-    ['8k', dev8k],
-  ] as const) {
-    const stats = new Map(
-      statsOf(gmm, set, `stats (dev ${name})`, progress).map((s, i) => [
-        set[i]!.id,
-        { stats: s, cepstral: set[i]!.cepstral, netSpeechSeconds: set[i]!.netSpeechSeconds },
-      ]),
-    );
-    devScores[name] = scoreTrials(model, lists.enroll, lists.trials, (id) => stats.get(id));
+  // Calibration: the calibration speakers scored through the accumulator in every condition
+  // (single utterances, 30 s / 10 s and 30 s / 5 s sessions; 16 kHz and 8 kHz µ-law), the
+  // duration-aware fusion fitted on all of them, the thresholds read off the session condition.
+  const timed = devClean.map((u) => ({
+    id: u.id,
+    speaker: u.speaker,
+    netSpeechSeconds: u.netSpeechSeconds,
+  }));
+  // Checkpointed: refitting the calibration needs only the scored trials.
+  const setsFile = path.join(work, 'calibration-trials.json');
+  let sets: CalibrationSet[];
+  if (existsSync(setsFile)) sets = JSON.parse(await readFile(setsFile, 'utf8')) as CalibrationSet[];
+  else {
+    sets = await calibrationTrials(model, dev, timed, options.seed, progress);
+    await writeFile(setsFile, JSON.stringify(sets));
   }
-  const fusion = fitFusion(
-    Object.values(devScores).flatMap((r) => r.targetPairs),
-    Object.values(devScores).flatMap((r) => r.nontargetPairs),
+  const fusion = fitDurationFusion(
+    sets.flatMap((set) =>
+      set.trials.map((t) => ({
+        ivector: t.ivector,
+        ltcs: t.ltcs,
+        seconds: Math.min(t.enrollSeconds, t.testSeconds),
+        target: t.target,
+        condition: set.name,
+      })),
+    ),
   );
-  const devResults: Record<string, DevResult> = {};
-  for (const [name, scores] of Object.entries(devScores)) {
-    const fused = (pairs: readonly ScorePair[]) =>
-      pairs.map((p) => fusedLogOdds(fusion, p[0], p[1]));
-    const part = (i: 0 | 1) =>
+  const logOddsOf = (t: ScoredTrial) =>
+    fusedLogOdds(fusion, t.ivector, t.ltcs, Math.min(t.enrollSeconds, t.testSeconds));
+  const calibration: Record<string, CalibrationResult> = {};
+  for (const set of sets) {
+    const targets = set.trials.filter((t) => t.target).map(logOddsOf);
+    const nontargets = set.trials.filter((t) => !t.target).map(logOddsOf);
+    const alone = (key: 'ivector' | 'ltcs') =>
       round(
         equalErrorRate(
-          scores.targetPairs.map((p) => p[i]),
-          scores.nontargetPairs.map((p) => p[i]),
+          set.trials.filter((t) => t.target).map((t) => t[key]),
+          set.trials.filter((t) => !t.target).map((t) => t[key]),
         ),
         4,
       );
-    const targets = fused(scores.targetPairs);
-    const nontargets = fused(scores.nontargetPairs);
-    devResults[name] = {
-      targets,
-      nontargets,
-      enrollSeconds: scores.enrollSeconds,
-      eer: equalErrorRate(targets, nontargets),
-      minDcf: minDetectionCost(targets, nontargets),
-      eerIvectorOnly: part(0),
-      eerLtcsOnly: part(1),
+    const at = (score: number) => {
+      const z = logOddsForScore(score);
+      return {
+        falseAcceptRate: round(nontargets.filter((v) => v >= z).length / nontargets.length, 4),
+        falseRejectRate: round(targets.filter((v) => v < z).length / targets.length, 4),
+      };
     };
+    calibration[set.name] = {
+      trials: set.trials.length,
+      targets: targets.length,
+      enrollSecondsMedian: round(median(set.trials.map((t) => t.enrollSeconds)), 2),
+      testSecondsMedian: round(median(set.trials.map((t) => t.testSeconds)), 2),
+      eer: round(equalErrorRate(targets, nontargets), 4),
+      minDcf: round(minDetectionCost(targets, nontargets), 4),
+      eerIvectorOnly: alone('ivector'),
+      eerLtcsOnly: alone('ltcs'),
+      atDefaultThreshold: at(DEFAULT_ACCEPT_THRESHOLD),
+    };
+    const r = calibration[set.name]!;
     progress.log(
-      `dev ${name}: EER ${(devResults[name].eer * 100).toFixed(2)} % (i-vector alone ` +
-        `${(part(0) * 100).toFixed(2)} %, LTCS alone ${(part(1) * 100).toFixed(2)} %), ` +
-        `minDCF(0.01) ${devResults[name].minDcf.toFixed(3)}`,
+      `calibration ${set.name}: EER ${(r.eer * 100).toFixed(2)} % (i-vector alone ` +
+        `${(r.eerIvectorOnly * 100).toFixed(2)} %, LTCS alone ${(r.eerLtcsOnly * 100).toFixed(2)} %), ` +
+        `minDCF(0.01) ${r.minDcf.toFixed(3)}, at ${DEFAULT_ACCEPT_THRESHOLD}: FA ` +
+        `${(r.atDefaultThreshold.falseAcceptRate * 100).toFixed(2)} %, FR ` +
+        `${(r.atDefaultThreshold.falseRejectRate * 100).toFixed(2)} %`,
     );
   }
-  const targets = Object.values(devResults).flatMap((r) => r.targets);
-  const nontargets = Object.values(devResults).flatMap((r) => r.nontargets);
+  // Thresholds on the session condition (both channels pooled), or on everything when the
+  // corpus is too small for sessions.
+  const thresholdSets = sets.some((s) => s.condition === 'session')
+    ? sets.filter((s) => s.condition === 'session')
+    : sets;
+  const targets = thresholdSets.flatMap((s) => s.trials.filter((t) => t.target).map(logOddsOf));
+  const nontargets = thresholdSets.flatMap((s) => s.trials.filter((t) => !t.target).map(logOddsOf));
   const points = thresholdTable(targets, nontargets);
   const threshold =
     points.find((p) => p.falseAcceptRate <= 0.01 + 1e-12) ?? points[points.length - 1]!;
-  const dev16 = devResults['16k']!;
-  const dev8 = devResults['8k']!;
   const training = {
     seed: options.seed,
-    trainSpeakers: split.train.length,
+    trainSpeakers: split.train,
     trainUtterances: train.length,
-    devSpeakers: split.dev,
+    calibrationSpeakers: split.calibration,
+    testSpeakers: split.test,
     augmentation: trainVariants,
     backendTraining: backendVariants,
     ubmFrames: options.ubmFrames,
     tvIterations: options.tvIterations,
-    dev: {
-      trials: lists.trials.length,
-      enrollSecondsMedian: round(median(dev16.enrollSeconds), 2),
-      eer16k: round(dev16.eer, 4),
-      minDcf16k: round(dev16.minDcf, 4),
-      eer8k: round(dev8.eer, 4),
-      minDcf8k: round(dev8.minDcf, 4),
-      eer16kIvectorOnly: dev16.eerIvectorOnly,
-      eer16kLtcsOnly: dev16.eerLtcsOnly,
-      eer8kIvectorOnly: dev8.eerIvectorOnly,
-      eer8kLtcsOnly: dev8.eerLtcsOnly,
-    },
+    thresholdCondition: thresholdSets.map((s) => s.name),
+    calibration,
   };
   const version = await writeModelFiles(options.outDir, meta(fusion, threshold, points, training), {
     'ubm.weights': { type: 'f32', data: ubm.weights },
@@ -309,26 +342,31 @@ export async function trainSpeakerModel(options: SpeakerTrainingOptions): Promis
   progress.log(`model ${version} written to ${options.outDir}`);
   return {
     version,
-    dev: {
-      '16k': { eer: dev16.eer, minDcf: dev16.minDcf, trials: lists.trials.length },
-      '8k': { eer: dev8.eer, minDcf: dev8.minDcf, trials: lists.trials.length },
-    },
+    calibration: Object.fromEntries(
+      Object.entries(calibration).map(([name, r]) => [
+        name,
+        { eer: r.eer, minDcf: r.minDcf, trials: r.trials },
+      ]),
+    ),
     threshold,
   };
 }
 
-interface DevResult {
-  readonly targets: number[];
-  readonly nontargets: number[];
-  readonly enrollSeconds: number[];
+/** What the calibration stage measured in one channel and condition (calibration speakers). */
+interface CalibrationResult {
+  readonly trials: number;
+  readonly targets: number;
+  readonly enrollSecondsMedian: number;
+  readonly testSecondsMedian: number;
   readonly eer: number;
   readonly minDcf: number;
   readonly eerIvectorOnly: number;
   readonly eerLtcsOnly: number;
+  readonly atDefaultThreshold: { falseAcceptRate: number; falseRejectRate: number };
 }
 
 /**
- * Calibrated thresholds (0–100, one decimal) at which the dev false-accept rate falls to 10 %,
+ * Calibrated thresholds (0–100, one decimal) at which the false-accept rate falls to 10 %,
  * 5 %, 2 %, 1 %, 0.5 %, 0.1 %, with the rates measured at exactly that score. `targets` and
  * `nontargets` are fused log-odds.
  */

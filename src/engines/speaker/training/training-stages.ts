@@ -21,6 +21,7 @@ import {
 import { trainUbm, type FramePool } from './gmm-training.js';
 import { initialTotalVariability, totalVariabilityIteration } from './ivector-training.js';
 import { SeededRandom } from './seeded-random.js';
+import { splitSpeakers, type SpeakerSplit } from './speaker-split.js';
 import type {
   SpeakerTrainingOptions,
   TrainingProgress,
@@ -29,18 +30,37 @@ import type {
 
 export type Variant = 'clean' | 'telephone' | 'babble' | '8k' | 'speed-0.9' | 'speed-1.1' | 'speed';
 
-export async function stageSplit(
-  options: SpeakerTrainingOptions,
-): Promise<{ train: string[]; dev: string[] }> {
+/**
+ * The speaker split (checkpointed as split.json with the settings that made it; a work
+ * directory made with other settings is refused rather than silently mixed).
+ */
+export async function stageSplit(options: SpeakerTrainingOptions): Promise<SpeakerSplit> {
   const file = path.join(options.workDir, 'split.json');
-  if (existsSync(file))
-    return JSON.parse(await readFile(file, 'utf8')) as { train: string[]; dev: string[] };
-  const speakers = [...new Set(options.utterances.map((u) => u.speaker))].sort();
-  const shuffled = new SeededRandom(options.seed).shuffle(speakers);
-  const dev = shuffled.slice(0, options.devSpeakers).sort();
-  const train = shuffled.slice(options.devSpeakers).sort();
-  await writeFile(file, JSON.stringify({ train, dev }));
-  return { train, dev };
+  const settings = {
+    seed: options.seed,
+    calibration: options.calibrationSpeakers,
+    test: options.testSpeakers,
+  };
+  if (existsSync(file)) {
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      settings?: typeof settings;
+      split: SpeakerSplit;
+    };
+    if (JSON.stringify(saved.settings) !== JSON.stringify(settings))
+      throw new RangeError(
+        `${file} was made with other split settings (${JSON.stringify(saved.settings)}); use a fresh --work-dir`,
+      );
+    return saved.split;
+  }
+  const groups = options.speakerGroups ?? {};
+  const split = splitSpeakers(
+    options.utterances.map((u) => u.speaker),
+    (s) => groups[s],
+    { calibration: options.calibrationSpeakers, test: options.testSpeakers },
+    options.seed,
+  );
+  await writeFile(file, JSON.stringify({ settings, split }));
+  return split;
 }
 
 export async function stageFeatures(
