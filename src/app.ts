@@ -18,6 +18,7 @@ import type { Config } from './config/index.js';
 import { ensureFirstStart, type FirstStart } from './credentials/index.js';
 import { LazyAsrEngine, type AsrEngine } from './engines/index.js';
 import { loadSpeakerModel, type SpeakerModel } from './engines/speaker/index.js';
+import { loadSpoofingModel, type SpoofingModel } from './engines/spoofing/index.js';
 import { catalog, voxError } from './errors/index.js';
 import { STREAM_TRACKS, type StreamTracks } from './protocols/voiceid-stream/index.js';
 import {
@@ -61,7 +62,7 @@ export interface AppOverrides {
   readonly stream?: Partial<StreamSettings>;
   /** Default: models/speaker, loaded at start. */
   readonly speakerModel?: SpeakerModel;
-  /** Default: none (VoiceSpoofingRisk is left out of fraud results). */
+  /** Default: the detector of models/spoofing (VoiceSpoofingRisk), loaded at start. */
   readonly spoofing?: SpoofingDetector;
 }
 
@@ -285,7 +286,7 @@ async function voiceIdRecognition(
     checkpoints,
     book,
     enrollment,
-    spoofing: overrides.spoofing,
+    spoofing: overrides.spoofing ?? spoofingDetector(await loadSpoofingModel()),
     owner: instanceId,
     log: logger,
   });
@@ -297,4 +298,20 @@ async function voiceIdRecognition(
     book,
   );
   return { streams, evaluator, tracks };
+}
+
+/** The spoofing model as the call streams use it: a risk once there is speech to rest on. */
+function spoofingDetector(model: SpoofingModel): SpoofingDetector {
+  return {
+    createAccumulator: () => {
+      const acc = model.createAccumulator();
+      return {
+        push: (samples) => acc.push(samples),
+        riskScore: () => {
+          const r = acc.result();
+          return r.speechSeconds > 0 ? r.riskScore : undefined;
+        },
+      };
+    },
+  };
 }

@@ -72,7 +72,13 @@ describe(
 
       // A second call streams to A and stays open; B evaluates it.
       const call = uniqueName('CA');
-      const second = await atB.start({ DomainId: domainId, SessionName: call, SpeakerId: 'c1' });
+      // Accepting at 60: see voiceid-session-calls.test.ts on the fixtures' scores.
+      const second = await atB.start({
+        DomainId: domainId,
+        SessionName: call,
+        SpeakerId: 'c1',
+        AuthenticationConfiguration: { AcceptanceThreshold: 60 },
+      });
       const streamUrlAtA = second.StreamUrl.replace(
         new URL(b.server.url).host,
         new URL(a.server.url).host,
