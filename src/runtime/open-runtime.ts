@@ -184,16 +184,10 @@ export async function openRuntime(
     keys,
     voiceId,
     voiceIdPeople,
-    voiceIdSessions: new VoiceIdSessions(
-      voiceId,
-      voiceIdRepo,
-      voiceIdPeople,
-      sessionsRepo,
-      {
-        streamTokenTtlMs: config.voiceIdStreamTokenTtlSeconds * 1000,
-        maxActiveSessions: config.voiceIdMaxActiveSessions,
-      },
-    ),
+    voiceIdSessions: new VoiceIdSessions(voiceId, voiceIdRepo, voiceIdPeople, sessionsRepo, {
+      streamTokenTtlMs: config.voiceIdStreamTokenTtlSeconds * 1000,
+      maxActiveSessions: config.voiceIdMaxActiveSessions,
+    }),
     voiceIdJobs: new VoiceIdJobs(
       voiceId,
       voiceIdRepo,
