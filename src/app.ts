@@ -27,6 +27,7 @@ import {
   SessionEnrollment,
   VoiceIdSessionEvaluator,
   VoiceprintBook,
+  VoiceIdBatchJobHandler,
   type SpoofingDetector,
 } from './voiceid/index.js';
 import { loadPronunciationModel } from './engines/pronunciation/index.js';
@@ -161,15 +162,24 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         onPurge: (ids) => speechJobsRepo.delete(ids),
       },
     );
-    jobQueue.register(VOICEID_BATCH_JOB_KIND, runtime.voiceIdJobHandlers.batch, {
-      concurrency: 1,
-      retentionMs,
-    });
     jobQueue.register(VOICEID_REENCRYPT_JOB_KIND, runtime.voiceIdJobHandlers.reencrypt, {
       concurrency: 1,
       retentionMs,
     });
     const voice = await voiceIdRecognition(config, runtime, overrides, instanceId, logger);
+    jobQueue.register(
+      VOICEID_BATCH_JOB_KIND,
+      new VoiceIdBatchJobHandler({
+        jobs: runtime.voiceIdStores.jobs,
+        domains: runtime.voiceIdStores.domains,
+        people: runtime.voiceIdStores.people,
+        blobs: runtime.blobs,
+        book: voice.book,
+        log: logger,
+        speechSeconds: config.voiceIdEnrollmentSpeechSeconds,
+      }),
+      { concurrency: 1, retentionMs },
+    );
 
     const speechJobs = new SpeechJobs(speechJobsRepo, runtime.speechAccounts, () =>
       jobQueue.kick(),
@@ -260,7 +270,12 @@ async function voiceIdRecognition(
   overrides: AppOverrides,
   instanceId: string,
   logger: FastifyBaseLogger,
-): Promise<{ streams: CallStreams; evaluator: VoiceIdSessionEvaluator; tracks: StreamTracks }> {
+): Promise<{
+  streams: CallStreams;
+  evaluator: VoiceIdSessionEvaluator;
+  tracks: StreamTracks;
+  book: VoiceprintBook;
+}> {
   const tracks = config.voiceIdStreamTracks as StreamTracks;
   if (!STREAM_TRACKS.includes(tracks))
     throw voxError(catalog.InvalidConfiguration, {
@@ -297,7 +312,7 @@ async function voiceIdRecognition(
     checkpoints,
     book,
   );
-  return { streams, evaluator, tracks };
+  return { streams, evaluator, tracks, book };
 }
 
 /** The spoofing model as the call streams use it: a risk once there is speech to rest on. */

@@ -8,7 +8,6 @@ import { InvalidBlobStoreSettings, openBlobStore, type BlobStore } from '../blob
 import {
   ReencryptionHandler,
   VoiceDataVault,
-  VoiceIdBatchJobHandler,
   VoiceIdControlPlane,
   VoiceIdJobs,
   VoiceIdPeople,
@@ -61,9 +60,11 @@ export interface Runtime {
   };
   /** Seals and opens voice data under the domains' keys. */
   readonly voiceDataVault: VoiceDataVault;
-  /** The job queue's handlers of the Voice ID kinds (the server registers them). */
+  /**
+   * The job queue's handlers of the Voice ID kinds (the server registers them); the batch
+   * jobs' handler needs the speaker model, so the app builds it (src/app.ts).
+   */
   readonly voiceIdJobHandlers: {
-    readonly batch: JobHandler;
     readonly reencrypt: JobHandler;
   };
   readonly blobs: BlobStore;
@@ -204,7 +205,6 @@ export async function openRuntime(
     },
     voiceDataVault: vault,
     voiceIdJobHandlers: {
-      batch: new VoiceIdBatchJobHandler(voiceIdJobsRepo, blobs, log),
       reencrypt: new ReencryptionHandler(
         voiceIdRepo,
         peopleRepo,

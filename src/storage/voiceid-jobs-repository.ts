@@ -39,6 +39,14 @@ export interface JobOutcome {
 export interface VoiceIdJobsStore {
   /** The job and its queue entry, together; `JobClientTokenTaken` when the token is used. */
   insert(job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>): Promise<void>;
+  /**
+   * {@link insert}, unless the domain has a job of this type SUBMITTED or IN_PROGRESS ('active':
+   * nothing is recorded). Starts in one domain are serialized (a row lock on the domain in
+   * PostgreSQL; SQLite has one writer), so two concurrent starts cannot both pass.
+   */
+  insertUnlessActive(
+    job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>,
+  ): Promise<'inserted' | 'active'>;
   get(domainId: string, type: JobType, jobId: string): Promise<VoiceIdJobRecord | undefined>;
   /** By id alone, for the runner. */
   byId(jobId: string): Promise<VoiceIdJobRecord | undefined>;
@@ -74,8 +82,39 @@ export class VoiceIdJobsRepository implements VoiceIdJobsStore {
   }
 
   async insert(job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>) {
+    await this.#insert(job, false);
+  }
+
+  async insertUnlessActive(
+    job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>,
+  ): Promise<'inserted' | 'active'> {
+    return this.#insert(job, true);
+  }
+
+  async #insert(
+    job: Omit<VoiceIdJobRecord, 'percentComplete' | 'failure' | 'endedAt'>,
+    unlessActive: boolean,
+  ): Promise<'inserted' | 'active'> {
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      return await this.#db.transaction().execute(async (trx) => {
+        if (unlessActive) {
+          if (this.#dialect.capabilities.supportsRowLocks)
+            await trx
+              .selectFrom('voiceid_domains')
+              .select('domain_id')
+              .where('domain_id', '=', job.domainId)
+              .forUpdate()
+              .executeTakeFirst();
+          const active = await trx
+            .selectFrom('voiceid_jobs')
+            .select('job_id')
+            .where('domain_id', '=', job.domainId)
+            .where('job_type', '=', job.type)
+            .where('status', 'in', ['SUBMITTED', 'IN_PROGRESS'])
+            .limit(1)
+            .executeTakeFirst();
+          if (active) return 'active' as const;
+        }
         await trx
           .insertInto('voiceid_jobs')
           .values({
@@ -98,6 +137,7 @@ export class VoiceIdJobsRepository implements VoiceIdJobsStore {
           maxAttempts: MAX_BATCH_JOB_ATTEMPTS,
           now: job.createdAt,
         });
+        return 'inserted' as const;
       });
     } catch (e) {
       if (this.#dialect.isUniqueViolation(e)) throw new JobClientTokenTaken();

@@ -216,6 +216,40 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
     }
   }
 
+  async enrollSpeaker(
+    generatedId: string,
+    voiceprint: VoiceDataRecord,
+    at: number,
+  ): Promise<'enrolled' | 'opted-out' | 'speaker-gone'> {
+    return this.#db.transaction().execute(async (trx) => {
+      const speaker = await trx
+        .selectFrom('voiceid_speakers')
+        .select('status')
+        .where('generated_id', '=', generatedId)
+        .executeTakeFirst();
+      if (!speaker) return 'speaker-gone' as const;
+      if (speaker.status === 'OPTED_OUT') return 'opted-out' as const;
+      // What replaceVoiceprintWithin does for a session enrollment (enrollment audio is kept).
+      await trx
+        .deleteFrom('voiceid_voice_data')
+        .where('owner_id', '=', generatedId)
+        .where('kind', '=', 'VOICEPRINT')
+        .execute();
+      await insertVoiceDataWithin(trx, [voiceprint]);
+      await trx
+        .updateTable('voiceid_speakers')
+        .set((eb) => ({
+          status: 'ENROLLED' as const,
+          updated_at: at,
+          last_accessed_at: at,
+          version: eb('version', '+', 1),
+        }))
+        .where('generated_id', '=', generatedId)
+        .execute();
+      return 'enrolled' as const;
+    });
+  }
+
   async touchSpeaker(generatedId: string, at: number, unlessAfter: number): Promise<void> {
     await this.#db
       .updateTable('voiceid_speakers')

@@ -230,6 +230,16 @@ export interface VoiceIdPeopleStore {
   ): Promise<SpeakerRecord[]>;
   /** False when a speaker with that customer id appeared meanwhile. */
   insertSpeaker(speaker: NewSpeaker): Promise<boolean>;
+  /**
+   * A batch enrollment: the speaker's voiceprints replaced by `voiceprint`, the speaker ENROLLED
+   * with LastAccessedAt `at`, in one transaction (as a session enrollment does); nothing when
+   * the speaker opted out or was deleted meanwhile.
+   */
+  enrollSpeaker(
+    generatedId: string,
+    voiceprint: VoiceDataRecord,
+    at: number,
+  ): Promise<'enrolled' | 'opted-out' | 'speaker-gone'>;
   /** Sets LastAccessedAt to `at` unless it is already later than `unlessAfter`. */
   touchSpeaker(generatedId: string, at: number, unlessAfter: number): Promise<void>;
   /** Marks the speaker OPTED_OUT and deletes its voice data, together. */

@@ -50,7 +50,12 @@ export {
   type StartedSession,
   type StreamingStatus,
 } from './voice-id-sessions.js';
-export { VoiceIdBatchJobHandler, NO_SPEAKER_ENGINE_STATUS } from './voice-id-batch-job-handler.js';
+export {
+  VoiceIdBatchJobHandler,
+  DEFAULT_FRAUDSTER_SIMILARITY_THRESHOLD,
+  batchFraudsterId,
+  type BatchJobDeps,
+} from './voice-id-batch-job-handler.js';
 export {
   CallStream,
   CallStreams,

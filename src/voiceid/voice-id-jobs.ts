@@ -11,6 +11,7 @@ import {
   type VoiceIdJobsStore,
   type VoiceIdDomainsStore,
 } from '../storage/index.js';
+import { parseManifest } from './batch/batch-manifest.js';
 import { newUniqueId } from './ids.js';
 import { notFound, type PageRequest, type VoiceIdControlPlane } from './voice-id-control-plane.js';
 
@@ -76,6 +77,13 @@ export interface StartJobInput {
   };
 }
 
+/** Voice ID's quota: one active (SUBMITTED or IN_PROGRESS) job of each type per domain. */
+export const MAX_ACTIVE_JOBS_PER_DOMAIN = 1;
+const ACTIVE_JOB_QUOTA: Record<JobType, string> = {
+  SPEAKER_ENROLLMENT: 'active speaker enrollment jobs per domain',
+  FRAUDSTER_REGISTRATION: 'active fraudster registration jobs per domain',
+};
+
 const invalid = (detail: string) => voxError(catalog.VoiceIdValidation, { detail });
 
 function view(job: VoiceIdJobRecord): JobView {
@@ -137,7 +145,7 @@ export class VoiceIdJobs {
     const spec = await this.specOf(type, domainId, domain.defaultWatchlistId, input);
     const jobId = newUniqueId();
     try {
-      await this.#repo.insert({
+      const inserted = await this.#repo.insertUnlessActive({
         jobId,
         domainId,
         type,
@@ -147,6 +155,17 @@ export class VoiceIdJobs {
         fingerprint: print,
         createdAt: Date.now(),
       });
+      if (inserted === 'active') {
+        // A concurrent start with this ClientToken may be the active job: answer it.
+        const winner =
+          input.clientToken &&
+          (await this.#repo.findByClientToken(domainId, type, input.clientToken));
+        if (winner) return this.same(winner, print, input.clientToken!);
+        throw voxError(catalog.VoiceIdServiceQuotaExceeded, {
+          quota: ACTIVE_JOB_QUOTA[type],
+          limit: MAX_ACTIVE_JOBS_PER_DOMAIN,
+        });
+      }
     } catch (e) {
       if (e instanceof JobClientTokenTaken && input.clientToken) {
         const winner = await this.#repo.findByClientToken(domainId, type, input.clientToken);
@@ -252,65 +271,16 @@ export class VoiceIdJobs {
   }
 }
 
-/** Validates a manifest; the problems found, or the number of requests it holds. */
+/**
+ * Validates a manifest as a whole (what fails the job); the number of requests it holds, or the
+ * problem. A request wrong in itself is an item error of the job (`parseManifest`).
+ */
 export function checkManifest(
   type: JobType,
   bytes: Buffer,
 ): { ok: true; requests: number } | { ok: false; problem: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    return { ok: false, problem: `the manifest is not valid JSON: ${(e as Error).message}` };
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    return { ok: false, problem: 'the manifest must be a JSON object' };
-  const m = doc as Record<string, unknown>;
-  if (m.Version !== '1.0') return { ok: false, problem: 'the manifest Version must be "1.0"' };
-  const listName =
-    type === 'SPEAKER_ENROLLMENT' ? 'SpeakerEnrollmentRequests' : 'FraudsterRegistrationRequests';
-  const requests = m[listName];
-  if (!Array.isArray(requests) || requests.length === 0)
-    return { ok: false, problem: `the manifest needs a non-empty ${listName} list` };
-  const ids = new Set<string>();
-  for (const [i, r] of requests.entries()) {
-    const at = `${listName}[${i}]`;
-    if (typeof r !== 'object' || r === null)
-      return { ok: false, problem: `${at} must be an object` };
-    const req = r as Record<string, unknown>;
-    if (typeof req.RequestId !== 'string' || req.RequestId.length === 0)
-      return { ok: false, problem: `${at}.RequestId is required` };
-    if (ids.has(req.RequestId))
-      return {
-        ok: false,
-        problem: `${at}.RequestId '${req.RequestId}' is not unique in the manifest`,
-      };
-    ids.add(req.RequestId);
-    if (
-      type === 'SPEAKER_ENROLLMENT' &&
-      (typeof req.SpeakerId !== 'string' ||
-        !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,255}$/.test(req.SpeakerId))
-    ) {
-      return {
-        ok: false,
-        problem: `${at}.SpeakerId must be a customer speaker id ([a-zA-Z0-9][a-zA-Z0-9_-]*)`,
-      };
-    }
-    const audio = req.AudioSpecifications;
-    if (!Array.isArray(audio) || audio.length < 1 || audio.length > 10)
-      return { ok: false, problem: `${at}.AudioSpecifications must list 1 to 10 audio files` };
-    for (const [j, a] of audio.entries()) {
-      const spec = a as Record<string, unknown>;
-      if (typeof spec?.S3Uri !== 'string' || !parseS3Uri(spec.S3Uri))
-        return {
-          ok: false,
-          problem: `${at}.AudioSpecifications[${j}].S3Uri must be s3://<bucket>/<key>`,
-        };
-      if (spec.ChannelId !== undefined && spec.ChannelId !== 0 && spec.ChannelId !== 1)
-        return { ok: false, problem: `${at}.AudioSpecifications[${j}].ChannelId must be 0 or 1` };
-    }
-  }
-  return { ok: true, requests: requests.length };
+  const parsed = parseManifest(type, bytes);
+  return parsed.ok ? { ok: true, requests: parsed.items.length } : parsed;
 }
 
 /** Reads a job's manifest from the blob store. */

@@ -10,11 +10,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { VoiceIDClient } from '@aws-sdk/client-voice-id';
+import { DescribeSpeakerCommand, type VoiceIDClient } from '@aws-sdk/client-voice-id';
 import { startMotoS3, type MotoS3 } from '../support/moto-s3.js';
 import { repoRoot } from '../support/shared-dir.js';
 import { testDatabaseKinds } from '../support/test-databases.js';
@@ -28,6 +28,7 @@ import {
 } from '../support/voiceid-fixtures.js';
 import {
   JOB_KINDS,
+  VOICEID_FIXTURES,
   jobApi,
   manifest,
   manifestRequest,
@@ -90,7 +91,11 @@ for (const kind of testDatabaseKinds()) {
     before(
       async () => {
         moto = await startMotoS3({ buckets: [BUCKET] });
-        ctx = await startVoiceIdServer(kind, moto.serveArgs);
+        ctx = await startVoiceIdServer(kind, [
+          ...moto.serveArgs,
+          '--voiceid-enrollment-speech-seconds',
+          '20',
+        ]);
         client = ctx.client;
         const key = await createKey(ctx.server, 'jobs-s3');
         domainId = (await createDomain(client, key.KeyId)).DomainId;
@@ -178,15 +183,6 @@ for (const kind of testDatabaseKinds()) {
             /SpeakerEnrollmentRequests\[1\]\.RequestId 'r1' is not unique/,
           ],
           ['registration', manifest('enrollment'), /non-empty FraudsterRegistrationRequests/],
-          [
-            'registration',
-            manifest('registration', [
-              manifestRequest('registration', 'r1', [
-                { S3Uri: `s3://${BUCKET}/a.wav`, ChannelId: 2 },
-              ]),
-            ]),
-            /AudioSpecifications\[0\]\.ChannelId must be 0 or 1/,
-          ],
         ];
         for (const [k, content, problem] of cases) {
           const uri = s3ManifestUri(`sdk-${k}`);
@@ -199,6 +195,63 @@ for (const kind of testDatabaseKinds()) {
           assert.match(message, problem);
           assert.doesNotMatch(message, NO_ENGINE);
         }
+      },
+    );
+
+    test(
+      'audio and manifest in S3: the job enrolls the speaker and writes its output file to S3',
+      { timeout: TEST_TIMEOUT },
+      async () => {
+        const audioUri = s3ManifestUri('audio').replace(/manifest\.json$/, '0482-enroll.wav');
+        await moto.client.send(
+          new PutObjectCommand({
+            Bucket: BUCKET,
+            Key: keyOf(audioUri),
+            Body: readFileSync(path.join(VOICEID_FIXTURES, '0482-enroll.wav')),
+          }),
+        );
+        const uri = s3ManifestUri('real');
+        const body = JSON.stringify(
+          manifest('enrollment', [
+            manifestRequest('enrollment', 'r1', [{ S3Uri: audioUri, ChannelId: 0 }]),
+            {
+              ...manifestRequest('enrollment', 'r2', [{ S3Uri: `s3://${BUCKET}/none.wav` }]),
+              SpeakerId: 'cust-2',
+            },
+          ]),
+        );
+        await moto.client.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: keyOf(uri), Body: body }),
+        );
+        const jobs = jobApi(client, domainId, 'enrollment');
+        const started = await jobs.start({
+          InputDataConfig: { S3Uri: uri },
+          OutputDataConfig: { S3Uri: `s3://${BUCKET}/results/` },
+        });
+        const { job } = await waitForJobEnd(jobs, started.JobId!, 60_000);
+        assert.equal(job.JobStatus, 'COMPLETED_WITH_ERRORS', JSON.stringify(job));
+        const out = await moto.client.send(
+          new GetObjectCommand({
+            Bucket: BUCKET,
+            Key: `results/${started.JobId}/manifest.json.out`,
+          }),
+        );
+        const output = JSON.parse(await out.Body!.transformToString()) as {
+          Errors: { RequestId: string; ErrorCode: number }[];
+          SuccessfulEnrollments: { RequestId: string; EnrollmentStatus: string }[];
+        };
+        assert.deepEqual(
+          output.SuccessfulEnrollments.map((e) => [e.RequestId, e.EnrollmentStatus]),
+          [['r1', 'NEW_ENROLLMENT']],
+        );
+        assert.deepEqual(
+          output.Errors.map((e) => [e.RequestId, e.ErrorCode]),
+          [['r2', 400]],
+        );
+        const speaker = await client.send(
+          new DescribeSpeakerCommand({ DomainId: domainId, SpeakerId: 'cust-1' }),
+        );
+        assert.equal(speaker.Speaker?.Status, 'ENROLLED');
       },
     );
 

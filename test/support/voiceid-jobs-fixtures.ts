@@ -30,6 +30,7 @@ import {
   type VoiceIDClient,
 } from '@aws-sdk/client-voice-id';
 import Database from 'better-sqlite3';
+import { parseS3Uri } from '../../src/blobs/index.js';
 import pg from 'pg';
 import type { TestServer } from './server-process.js';
 import { TestApp } from './test-app.js';
@@ -109,7 +110,34 @@ export interface JobApi {
   listAll(input?: { JobStatus?: string; PageSize?: number }): Promise<AnyJobSummary[]>;
 }
 
-export function jobApi(client: VoiceIDClient, domainId: string, kind: JobKind): JobApi {
+/**
+ * Start*Job again while it is refused with ServiceQuotaExceededException (402: the domain's one
+ * active job of the kind has not ended yet), for suites that start many jobs in one domain.
+ */
+async function whenSlotFree<T>(start: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await start();
+    } catch (e) {
+      if ((e as Error).name !== 'ServiceQuotaExceededException' || Date.now() > deadline) throw e;
+      await sleep(25);
+    }
+  }
+}
+
+export function jobApi(
+  client: VoiceIDClient,
+  domainId: string,
+  kind: JobKind,
+  options: { readonly waitForSlot?: boolean } = {},
+): JobApi {
+  const api = jobApiOf(client, domainId, kind);
+  if (!options.waitForSlot) return api;
+  return { ...api, start: (input) => whenSlotFree(() => api.start(input)) };
+}
+
+function jobApiOf(client: VoiceIDClient, domainId: string, kind: JobKind): JobApi {
   const base = (input: StartInput) => ({
     DomainId: domainId,
     DataAccessRoleArn: input.DataAccessRoleArn ?? ROLE_ARN,
@@ -343,4 +371,51 @@ export async function storedJobStatuses(
     await client.end();
   }
   return result;
+}
+
+// ---- real audio and output files
+
+/** The fixtures of call audio (8 kHz µ-law WAV) and the 16 kHz corpus FLAC files. */
+export const VOICEID_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/voiceid');
+export const CORPUS_AUDIO = path.resolve(import.meta.dirname, '../fixtures/corpus/audio');
+
+/** `voxgate admin blobs get <uri>` (in-process: the app's blob store); undefined if missing. */
+export async function getBlob(server: TestServer, uri: string): Promise<Buffer | undefined> {
+  if (server instanceof TestApp) {
+    const parsed = parseS3Uri(uri);
+    assert.ok(parsed, uri);
+    return server.app.runtime.blobs.get(parsed);
+  }
+  try {
+    return Buffer.from(await server.cli('admin', 'blobs', 'get', uri), 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A PCM-16 WAV of `channels` (each a Float32Array of the same length) at `sampleRate`. */
+export function pcm16Wav(sampleRate: number, channels: readonly Float32Array[]): Buffer {
+  const frames = channels[0]?.length ?? 0;
+  const n = channels.length;
+  const data = Buffer.alloc(frames * n * 2);
+  for (let i = 0; i < frames; i++)
+    for (let c = 0; c < n; c++) {
+      const v = Math.max(-1, Math.min(1, channels[c]![i]!));
+      data.writeInt16LE(Math.round(v * 32767), (i * n + c) * 2);
+    }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(n, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * n * 2, 28);
+  header.writeUInt16LE(n * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
 }
