@@ -229,23 +229,7 @@ export class VoiceIdPeopleRepository implements VoiceIdPeopleStore {
         .executeTakeFirst();
       if (!speaker) return 'speaker-gone' as const;
       if (speaker.status === 'OPTED_OUT') return 'opted-out' as const;
-      // What replaceVoiceprintWithin does for a session enrollment (enrollment audio is kept).
-      await trx
-        .deleteFrom('voiceid_voice_data')
-        .where('owner_id', '=', generatedId)
-        .where('kind', '=', 'VOICEPRINT')
-        .execute();
-      await insertVoiceDataWithin(trx, [voiceprint]);
-      await trx
-        .updateTable('voiceid_speakers')
-        .set((eb) => ({
-          status: 'ENROLLED' as const,
-          updated_at: at,
-          last_accessed_at: at,
-          version: eb('version', '+', 1),
-        }))
-        .where('generated_id', '=', generatedId)
-        .execute();
+      await enrollWithin(trx, generatedId, voiceprint, at);
       return 'enrolled' as const;
     });
   }
@@ -397,6 +381,35 @@ export async function insertVoiceDataWithin(
 }
 
 /** Writes a record that is replaced in place (a session checkpoint), inside a transaction. */
+/**
+ * The speaker ENROLLED with `voiceprint` replacing its voiceprints (enrollment audio is kept),
+ * LastAccessedAt `at`: what a batch enrollment and a session enrollment both write.
+ */
+export async function enrollWithin(
+  trx: AnyTrx,
+  generatedId: string,
+  voiceprint: VoiceDataRecord,
+  at: number,
+): Promise<void> {
+  const t = trx as Transaction<Database>;
+  await t
+    .deleteFrom('voiceid_voice_data')
+    .where('owner_id', '=', generatedId)
+    .where('kind', '=', 'VOICEPRINT')
+    .execute();
+  await insertVoiceDataWithin(trx, [voiceprint]);
+  await t
+    .updateTable('voiceid_speakers')
+    .set((eb) => ({
+      status: 'ENROLLED' as const,
+      updated_at: at,
+      last_accessed_at: at,
+      version: eb('version', '+', 1),
+    }))
+    .where('generated_id', '=', generatedId)
+    .execute();
+}
+
 export async function upsertVoiceDataWithin(trx: AnyTrx, record: VoiceDataRecord): Promise<void> {
   const { record_id: _id, ...rest } = voiceDataRow(record);
   await (trx as Transaction<Database>)

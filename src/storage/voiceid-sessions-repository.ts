@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { StorageDialect } from './dialect/storage-dialect.js';
-import { insertVoiceDataWithin, upsertVoiceDataWithin } from './voiceid-people-repository.js';
+import { enrollWithin, upsertVoiceDataWithin } from './voiceid-people-repository.js';
 import {
   SessionTaken,
   type EnrollmentRequestStatus,
@@ -404,17 +404,7 @@ export class VoiceIdSessionsRepository implements VoiceIdSessionsStore {
         .where('version', '=', expectedVersion)
         .executeTakeFirst();
       if (session.numUpdatedRows === 0n) return 'stale' as const;
-      await replaceVoiceprintWithin(trx, enrollment.generatedSpeakerId, enrollment.voiceprint);
-      await trx
-        .updateTable('voiceid_speakers')
-        .set((eb) => ({
-          status: 'ENROLLED' as const,
-          updated_at: enrollment.at,
-          last_accessed_at: enrollment.at,
-          version: eb('version', '+', 1),
-        }))
-        .where('generated_id', '=', enrollment.generatedSpeakerId)
-        .execute();
+      await enrollWithin(trx, enrollment.generatedSpeakerId, enrollment.voiceprint, enrollment.at);
       return 'completed' as const;
     });
   }
@@ -422,20 +412,6 @@ export class VoiceIdSessionsRepository implements VoiceIdSessionsStore {
   private sessions() {
     return this.#db.selectFrom('voiceid_sessions').selectAll();
   }
-}
-
-/** The speaker's voiceprints replaced by one (its enrollment audio, if any, is kept). */
-export async function replaceVoiceprintWithin(
-  trx: Transaction<Database & SessionTables>,
-  ownerId: string,
-  voiceprint: SessionEnrollment['voiceprint'],
-): Promise<void> {
-  await trx
-    .deleteFrom('voiceid_voice_data')
-    .where('owner_id', '=', ownerId)
-    .where('kind', '=', 'VOICEPRINT')
-    .execute();
-  await insertVoiceDataWithin(trx, [voiceprint]);
 }
 
 function sessionRow(s: NewSession) {

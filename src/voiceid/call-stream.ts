@@ -7,7 +7,7 @@ import { catalog, voxError } from '../errors/index.js';
 import type { SessionRecord, VoiceIdDomainsStore, VoiceIdSessionsStore } from '../storage/index.js';
 import type { SessionCheckpoints } from './session-checkpoints.js';
 import type { SessionEnrollment } from './session-enrollment.js';
-import { streamTokenHash, type EnrollmentCompletion } from './voice-id-sessions.js';
+import { streamTokenHash } from './voice-id-sessions.js';
 import type { VoiceprintBook } from './voiceprint-book.js';
 
 /** A presentation-attack detector over a call's audio (16 kHz mono), scored on demand. */
@@ -37,7 +37,7 @@ export interface CallStreamDeps {
   readonly domains: VoiceIdDomainsStore;
   readonly checkpoints: SessionCheckpoints;
   readonly book: VoiceprintBook;
-  readonly enrollment: SessionEnrollment & EnrollmentCompletion;
+  readonly enrollment: SessionEnrollment;
   readonly spoofing: SpoofingDetector | undefined;
   /** This server instance: the stream's owner while it runs. */
   readonly owner: string;
